@@ -1,0 +1,86 @@
+# Beauty Valley: two commands do everything on a fresh Debian machine with Python 3.11.
+#   make run    create .venv (requirements.txt), build the warehouse if missing, start the dashboard
+#   make test   create .venv (requirements-dev.txt), install Debian's chromium if missing, run pytest
+#   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
+#   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
+# The venv is refreshed whenever the requirements files change (stamp = their sha256).
+
+SHELL      := /bin/bash
+PYTHON     ?= python3
+VENV       := .venv
+VPY        := $(VENV)/bin/python
+DB         := data/beautyvalley.duckdb
+PORT       ?= 8501
+CHROMIUM   := /usr/bin/chromium
+PIP_FLAGS  := --disable-pip-version-check --no-input
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test build bench venv venv-dev chromium clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    start the dashboard (creates .venv and the warehouse if needed)"
+	@echo "make test   run the whole test suite, browser tests included"
+	@echo "make build  rebuild $(DB)"
+	@echo "make bench  run the benchmarks (bench/out/results.md)"
+
+# --- virtual environment ------------------------------------------------------------
+# venv: runtime packages. The stamp holds the hash of requirements.txt; a mismatch reinstalls.
+venv:
+	@set -e; \
+	want=$$(cat requirements.txt | sha256sum | cut -d' ' -f1); \
+	have=$$(cat $(VENV)/.stamp-run 2>/dev/null || true); \
+	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
+	  echo ">> creating/refreshing $(VENV) from requirements.txt"; \
+	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
+	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements.txt; \
+	  echo "$$want" > $(VENV)/.stamp-run; \
+	fi
+
+# venv-dev: runtime + test packages (requirements-dev.txt includes requirements.txt).
+venv-dev:
+	@set -e; \
+	want=$$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1); \
+	have=$$(cat $(VENV)/.stamp-dev 2>/dev/null || true); \
+	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
+	  echo ">> creating/refreshing $(VENV) from requirements-dev.txt"; \
+	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
+	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements-dev.txt; \
+	  echo "$$want" > $(VENV)/.stamp-dev; \
+	  cat requirements.txt | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
+	fi
+
+# Debian's chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	@set -e; \
+	if [ ! -x $(CHROMIUM) ]; then \
+	  echo ">> installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "chromium is missing and neither root nor sudo is available: apt-get install chromium" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
+	fi
+
+# --- warehouse -----------------------------------------------------------------------
+$(DB): | venv
+	$(VPY) -m etl build --db $(DB)
+
+build: venv
+	$(VPY) -m etl build --db $(DB)
+
+# --- dashboard -----------------------------------------------------------------------
+run: venv $(DB)
+	@echo ">> Beauty Valley dashboard: http://localhost:$(PORT)  (Ctrl+C to stop)"
+	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false
+
+# --- tests and benchmarks ----------------------------------------------------------
+test: venv-dev chromium
+	$(VPY) -m pytest -q
+
+bench: venv-dev chromium
+	$(VPY) bench/run.py
+
+clean:
+	rm -rf tests/artifacts bench/out .pytest_cache
