@@ -1,0 +1,162 @@
+"""Command line: python -m etl build | validate | export | coverage.
+
+Exit codes: 0 success; 1 an input file could not be read at all (build, validate), a row would be
+rejected (validate) or a check failed (build: the previous warehouse stays in service); 2 bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from . import paths
+
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _opt_path(text: str) -> Path | None:
+    return Path(text) if text else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description="Build and check the Beauty Valley warehouse.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the warehouse (atomically replaces the previous one)")
+    b.add_argument("--db", type=Path, default=paths.DEFAULT_DB, help=f"warehouse file (default {paths.DEFAULT_DB.relative_to(paths.ROOT)})")
+    b.add_argument("--inbox", type=Path, default=paths.DEFAULT_INBOX, help="folder of registry exports (.csv, .xlsx)")
+    b.add_argument("--registry", type=_opt_path, default=paths.REGISTRY_CSV, help=argparse.SUPPRESS)
+    b.add_argument("--indicators", type=_opt_path, default=paths.INDICATORS_CSV, help=argparse.SUPPRESS)
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    v = sub.add_parser("validate", help="check registry files without writing anything")
+    v.add_argument("files", nargs="+", type=Path)
+    v.add_argument("--role", choices=["inbox", "registry"], default=None,
+                   help="rules to apply (default: registry for data/organisations.csv, inbox otherwise)")
+    e = sub.add_parser("export", help="write every mart table as Parquet")
+    e.add_argument("--parquet", type=Path, required=True, metavar="DIR")
+    e.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
+    c = sub.add_parser("coverage", help="organisations by province and kind, and how many have each field")
+    c.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "build":
+        return _build(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "export":
+        return _export(args)
+    return _coverage(args)
+
+
+def _files_table(reports) -> Table:
+    t = Table(title="Input files")
+    for col in ("file", "role", "rows in", "loaded", "merged", "rejected", "warnings", "note"):
+        t.add_column(col, justify="right" if col in ("rows in", "loaded", "merged", "rejected", "warnings") else "left")
+    for r in reports:
+        note = f"could not be read: {r.error}" if r.error else "; ".join(
+            x for x in [f"sheet {r.sheet!r}" if r.sheet else "", r.encoding or "", *r.notes] if x)
+        t.add_row(r.file, r.role, str(r.rows_in), str(r.rows_loaded), str(r.rows_merged), str(r.rows_rejected),
+                  str(r.warnings), note)
+    return t
+
+
+def _build(args) -> int:
+    from .build import BuildError, build_warehouse
+
+    if args.inbox and args.inbox.exists() and not args.inbox.is_dir():
+        err.print(f"--inbox {args.inbox}: not a folder")
+        return 2
+    try:
+        res = build_warehouse(args.db, args.inbox, registry=args.registry, indicators_csv=args.indicators,
+                              progress=not args.quiet)
+    except BuildError as e:
+        err.print(f"build failed: {e}")
+        return 1
+    except FileNotFoundError as e:
+        err.print(f"build failed: missing input {e.filename}")
+        return 1
+    console.print(_files_table(res.files))
+    console.print(f"warehouse {res.db_path} built in {res.seconds:.1f} s: {res.organisations} organisation sites "
+                  f"(run {res.run_id}); rejected rows and warnings are in staging.rejected_rows and staging.load_issues")
+    if res.unreadable:
+        for f in res.unreadable:
+            err.print(f"{f.file}: could not be read at all: {f.error}")
+        return 1
+    return 0
+
+
+def _validate(args) -> int:
+    from .build import load_inputs, read_and_validate
+
+    inputs = load_inputs()
+    any_rejected = any_unreadable = False
+    for path in args.files:
+        role = args.role or ("registry" if path.resolve() == paths.REGISTRY_CSV.resolve() else "inbox")
+        table, v, rep = read_and_validate(path, inputs.ctx, role)
+        if table is None:
+            console.print(f"{path}: could not be read at all: {rep.error}")
+            any_unreadable = True
+            continue
+        for note in rep.notes:
+            console.print(f"{path}: warning: {note}")
+        issues = v.issues.sort_values(["line", "severity"], kind="stable")
+        for r in issues.itertuples():
+            console.print(f"{path}:{r.line}: {r.severity}: field {r.field}: value {r.value!r}: {r.message}", markup=False)
+        console.print(f"{path}: {rep.rows_in} rows, {rep.rows_rejected} would be rejected, "
+                      f"{int((v.issues['severity'] == 'warning').sum())} warnings"
+                      + (f" (sheet {rep.sheet!r})" if rep.sheet else "") + (f", encoding {rep.encoding}" if rep.encoding else ""))
+        any_rejected |= rep.rows_rejected > 0
+    return 1 if (any_rejected or any_unreadable) else 0
+
+
+def _export(args) -> int:
+    import duckdb
+
+    if not args.db.exists():
+        err.print(f"{args.db}: no warehouse; run `python -m etl build` first")
+        return 1
+    args.parquet.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(args.db), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'mart' ORDER BY 1").fetchall()]
+        for t in tables:
+            out = args.parquet / f"{t}.parquet"
+            con.table(f"mart.{t}").write_parquet(str(out))  # names come from the catalogue
+            n = con.execute(f'SELECT count(*) FROM mart."{t}"').fetchone()[0]
+            console.print(f"mart.{t}: {n} rows -> {out}")
+    return 0
+
+
+def _coverage(args) -> int:
+    import duckdb
+
+    from .coverage import coverage_tables
+
+    if not args.db.exists():
+        err.print(f"{args.db}: no warehouse; run `python -m etl build` first")
+        return 1
+    with duckdb.connect(str(args.db), read_only=True) as con:
+        by_place, fields = coverage_tables(con)
+    t = Table(title="Organisation sites by province and kind")
+    for c in by_place.columns:
+        t.add_column(str(c))
+    for row in by_place.itertuples(index=False):
+        t.add_row(*[str(x) for x in row])
+    console.print(t)
+    f = Table(title="Fields filled")
+    for c in fields.columns:
+        f.add_column(str(c))
+    for row in fields.itertuples(index=False):
+        f.add_row(*[str(x) for x in row])
+    console.print(f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

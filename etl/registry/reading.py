@@ -1,0 +1,268 @@
+"""Reading registry exports: CSV (encoding and delimiter detected) and XLSX (first matching sheet).
+
+Produces a `RawTable`: canonical fields as columns of text, each row with its line number in the
+file (the sheet row for XLSX). Fully blank lines are skipped and not counted. Nothing is evaluated:
+spreadsheet formulas are read as their cached values, never computed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .headers import FIELDS, map_headers, normalise_header
+
+csv.field_size_limit(sys.maxsize)
+
+HEADER_SEARCH_ROWS = 10
+DELIMITERS = [",", ";", "\t"]
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class FileReadError(Exception):
+    """The file could not be read at all (the message says why)."""
+
+
+@dataclass
+class RawTable:
+    path: Path
+    sha256: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[int, str] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    columns: dict[str, list] = field(default_factory=dict)
+    file_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.lines)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_table(path: Path) -> RawTable:
+    path = Path(path)
+    if not path.exists():
+        raise FileReadError("file not found")
+    if path.is_dir():
+        raise FileReadError("is a folder, not a file")
+    table = RawTable(path=path, sha256=sha256_of(path))
+    suffix = path.suffix.lower()
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if suffix in (".xlsx", ".xlsm"):
+        if not head.startswith(b"PK"):
+            raise FileReadError("not a valid XLSX workbook (no ZIP signature)")
+        _read_xlsx(path, table)
+    else:
+        if head.startswith(b"PK\x03\x04"):
+            raise FileReadError("this is a ZIP/XLSX workbook, not a CSV: save it with the .xlsx extension")
+        _read_csv(path, table)
+    return table
+
+
+# ---------------------------------------------------------------- CSV
+
+def _decode(data: bytes, table: RawTable) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        table.encoding = "utf-8-sig"
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        table.encoding = "utf-16"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise FileReadError(f"invalid UTF-16 text: {e}") from None
+    try:
+        text = data.decode("utf-8")
+        table.encoding = "utf-8"
+        return text
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8 as a whole: decode line by line, so a file that mixes encodings keeps every line.
+    out, legacy_lines, utf8_lines, legacy_used = [], [], 0, set()
+    for i, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+            if any(b > 0x7F for b in raw):
+                utf8_lines += 1
+        except UnicodeDecodeError:
+            line, enc = _decode_legacy(raw)
+            legacy_used.add(enc)
+            legacy_lines.append(i)
+        out.append(line)
+    legacy = "latin-1" if "latin-1" in legacy_used else "cp1252"
+    table.encoding = legacy if not utf8_lines else f"mixed utf-8/{legacy}"
+    if utf8_lines:
+        shown = ", ".join(map(str, legacy_lines[:10])) + (" …" if len(legacy_lines) > 10 else "")
+        table.file_warnings.append(
+            f"mixed encodings: {len(legacy_lines)} line(s) are not UTF-8 and were read as {legacy} "
+            f"(lines {shown}); the other lines as UTF-8"
+        )
+    return "\n".join(out)
+
+
+def _decode_legacy(raw: bytes) -> tuple[str, str]:
+    try:
+        return raw.decode("cp1252"), "cp1252"  # Italian Windows exports: € is byte 0x80
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _detect_delimiter(sample_lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for d in DELIMITERS:
+        counts = [next(csv.reader([ln], delimiter=d), []).__len__() for ln in sample_lines if ln.strip()]
+        if not counts:
+            continue
+        # prefer the delimiter that yields a recognised header, then most columns, consistently
+        header_hits = len(map_headers(next(csv.reader([sample_lines[0]], delimiter=d), [])))
+        score = header_hits * 1000 + min(counts) * 10 + (counts.count(counts[0]) == len(counts))
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_csv(path: Path, table: RawTable) -> None:
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileReadError("empty file")
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileReadError("binary content (NUL bytes): not a text CSV export")
+    text = _decode(data, table)
+    del data
+    lines = text.splitlines()[:50]
+    nonblank = [ln for ln in lines if ln.strip(" \t,;\r")]
+    if not nonblank:
+        raise FileReadError("no header row: the file has only blank lines")
+    delim = _detect_delimiter(nonblank[:20])
+    table.delimiter = delim
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=False)
+    try:
+        _consume(reader, table, lambda: reader.line_num, path.name)
+    except csv.Error as e:
+        raise FileReadError(f"line {reader.line_num}: not parseable as CSV ({e})") from None
+
+
+def _consume(rows_iter, table: RawTable, line_of, label: str) -> None:
+    """Find the header among the first rows, then collect mapped fields of every non-blank row."""
+    prev_line = 0
+    header_found = False
+    scanned = 0
+    cols: dict[str, list] = {}
+    mapped: list[tuple[int, str]] = []
+    width = 0
+    extra_cells_lines: list[int] = []
+    for row in rows_iter:
+        start_line = prev_line + 1
+        prev_line = line_of()
+        if not any(c and str(c).strip() for c in row):
+            continue
+        if not header_found:
+            scanned += 1
+            headers = ["" if c is None else str(c) for c in row]
+            mapping = map_headers(headers)
+            if "name" in mapping.values():
+                header_found = True
+                table.headers = headers
+                table.mapping = mapping
+                mapped = sorted(mapping.items())
+                cols = {f: [] for f in FIELDS}
+                width = len(headers)
+                if scanned > 1:
+                    table.file_warnings.append(f"header found on line {start_line}; lines above it were skipped")
+                continue
+            if scanned >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        table.lines.append(start_line)
+        n = len(row)
+        if n > width and any(c and str(c).strip() for c in row[width:]):
+            extra_cells_lines.append(start_line)
+        for i, f in mapped:
+            v = row[i] if i < n else None
+            if v is not None and not isinstance(v, str):
+                v = _cell_text(v)
+            cols[f].append(v)
+    if not header_found:
+        raise FileReadError(
+            "no header row recognised in the first rows: no column is named like a name column "
+            "(ragione sociale, denominazione, azienda, name, company …); the delimiter must be , ; or tab"
+        )
+    table.columns = {f: v for f, v in cols.items() if (f in table.mapping.values())}
+    if extra_cells_lines:
+        shown = ", ".join(map(str, extra_cells_lines[:10]))
+        table.file_warnings.append(
+            f"{len(extra_cells_lines)} row(s) have more cells than the header (lines {shown}); extra cells ignored"
+        )
+    unmapped = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip()]
+    if unmapped:
+        shown = ", ".join(repr(h[:40]) for h in unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
+        table.file_warnings.append(f"{len(unmapped)} column(s) not recognised and not loaded: {shown}")
+    if not table.lines:
+        table.file_warnings.append("no data rows below the header")
+
+
+def _cell_text(v) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+# ---------------------------------------------------------------- XLSX
+
+def _read_xlsx(path: Path, table: RawTable) -> None:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_vba=False, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise FileReadError(f"not a readable XLSX workbook ({type(e).__name__}: {e})") from None
+    try:
+        with zipfile.ZipFile(path) as z:
+            if any(n.lower().endswith("vbaproject.bin") for n in z.namelist()):
+                table.file_warnings.append("the workbook contains macros; they were ignored (only cell values are read)")
+        tried = []
+        for ws in wb.worksheets:
+            tried.append(ws.title)
+            head_rows = list(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True))
+            if not any("name" in map_headers(["" if c is None else str(c) for c in r]).values() for r in head_rows):
+                continue
+            table.sheet = ws.title
+            counter = {"row": 0}
+
+            def rows():
+                for r in ws.iter_rows(values_only=True):
+                    counter["row"] += 1
+                    yield ["" if c is None else c for c in r]
+
+            _consume(rows(), table, lambda: counter["row"], path.name)
+            if len(wb.worksheets) > 1:
+                table.file_warnings.append(f"sheet {ws.title!r} used (of {len(wb.worksheets)} sheets)")
+            return
+        names = ", ".join(repr(t) for t in tried[:10])
+        raise FileReadError(f"no sheet has a recognisable header row (sheets: {names})")
+    finally:
+        wb.close()
+
+
+def normalised_headers(table: RawTable) -> list[str]:
+    return [normalise_header(h) for h in table.headers]

@@ -1,0 +1,268 @@
+"""Validation of registry rows: errors reject a row, warnings keep it (the field is blanked or corrected).
+
+Works column by column on the distinct values of each field, so a million-row export costs about as
+many parser calls as it has distinct values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from ..sources import classification
+from .places import PlaceIndex
+from .reading import RawTable
+from .values import (clean_text, parse_kind, parse_number, parse_url, parse_urls, parse_vat, parse_year,
+                     split_list, fold)
+
+MAX_FIELD_LEN = 2000
+MAX_EMPLOYEES = 1_000_000
+MAX_REVENUE_EUR = 1e12
+ITALY_BBOX = (35.2, 47.2, 6.5, 18.6)  # lat min, lat max, lon min, lon max
+MAX_OUTSIDE_KM = 2.0
+SITE_TYPES = {"hq", "plant", "office", "lab", "warehouse", "store", "registered_office"}
+FIGURE_SCOPES = {"site", "company", "group"}
+CLUSTER_ROLES = {"founder", "board", "partner"}
+TEXT_FIELDS = ["org_id", "group_id", "address", "note", "checked", "cluster_role_source"]
+_TO_3035 = Transformer.from_crs(4326, 3035, always_xy=True)
+
+
+@dataclass
+class Context:
+    places: PlaceIndex
+    polygons: gpd.GeoSeries  # comune_code -> polygon (WGS84)
+    segments: dict[str, str]  # folded code/label -> segment code
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class Validated:
+    rows: pd.DataFrame  # typed rows that passed (one per input row, before merging)
+    rejected: pd.DataFrame  # file, line, field, value, reason
+    issues: pd.DataFrame  # file, line, field, value, severity, message
+
+    @property
+    def rejected_lines(self) -> int:
+        return int(self.rejected["line"].nunique()) if len(self.rejected) else 0
+
+
+ISSUE_COLS = ["file", "line", "field", "value", "severity", "message"]
+REJECT_COLS = ["file", "line", "field", "value", "reason"]
+
+
+class _Collector:
+    def __init__(self, file: str, lines: np.ndarray):
+        self.file, self.lines = file, lines
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask, field_name: str, values, messages, severity: str):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        vals = pd.Series(values).to_numpy(dtype=object)[mask] if not isinstance(values, str) else values
+        msgs = pd.Series(messages).to_numpy(dtype=object)[mask] if not isinstance(messages, str) else messages
+        self.parts.append(pd.DataFrame({
+            "file": self.file, "line": self.lines[mask], "field": field_name,
+            "value": vals, "severity": severity, "message": msgs,
+        }))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=ISSUE_COLS)
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
+    """Apply fn(value) -> (parsed, message) once per distinct value."""
+    uniq = pd.unique(series.to_numpy(dtype=object))
+    results = {v: fn(v) for v in uniq}
+    parsed = series.map(lambda v: results[v][0])
+    msgs = series.map(lambda v: results[v][1])
+    return parsed, msgs
+
+
+def _short(v) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    s = str(v)
+    return s if len(s) <= 200 else s[:200] + f"… ({len(s):,} characters)"
+
+
+def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated:
+    """role: 'registry' (the curated file: a source URL is required, an unknown comune is allowed
+    and kept off the map) or 'inbox' (a user's export: the comune is required)."""
+    file = table.path.name
+    n = table.n_rows
+    lines = np.asarray(table.lines, dtype=np.int64)
+    cols = {f: pd.Series(v, dtype=object) for f, v in table.columns.items()}
+    col = lambda f: cols.get(f, pd.Series([None] * n, dtype=object))  # noqa: E731
+    errors = _Collector(file, lines)
+    warns = _Collector(file, lines)
+    out = pd.DataFrame({"file": file, "line": lines})
+
+    # Oversized values reject the row (e.g. a 10 MB line); they are shown truncated.
+    too_long = np.zeros(n, dtype=bool)
+    for f, s in cols.items():
+        lens = s.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        m = lens > MAX_FIELD_LEN
+        if m.any():
+            errors.add(m, f, s.map(_short), s.map(lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
+                                                 if isinstance(v, str) else None), "error")
+            too_long |= m
+    safe = lambda f: col(f).astype(object).mask(too_long).map(lambda v: None if isinstance(v, float) and v != v else v)  # noqa: E731
+
+    name = safe("name").map(clean_text)
+    errors.add(name.isna().to_numpy() & ~too_long, "name", col("name").map(_short), "name is empty", "error")
+    out["name"] = name
+
+    # Place
+    comune_raw, prov_raw = safe("comune"), safe("province")
+    pairs = pd.Series([(clean_text(c), clean_text(p)) for c, p in zip(comune_raw, prov_raw)], dtype=object)
+    placed, _ = _map_unique(pairs, lambda p: (ctx.places.resolve(*p), None))
+    code = placed.map(lambda r: r.code)
+    perr = placed.map(lambda r: r.error)
+    pwarn = placed.map(lambda r: r.warning)
+    missing = comune_raw.map(clean_text).isna().to_numpy()
+    allow_unplaced = role == "registry"
+    err_mask = perr.notna().to_numpy() & ~too_long & ~(missing & allow_unplaced)
+    errors.add(err_mask, "comune", pairs.map(lambda p: " / ".join(x for x in p if x) or None), perr, "error")
+    warns.add(pwarn.notna().to_numpy(), "comune", comune_raw.map(_short), pwarn, "warning")
+    out["comune_code"] = code
+
+    kind, kerr = _map_unique(safe("kind"), parse_kind)
+    errors.add(kerr.notna().to_numpy(), "kind", col("kind").map(_short), kerr, "error")
+    out["kind"] = kind
+
+    if role == "registry":
+        src_missing = safe("source_url").map(lambda v: not parse_urls(v)[0]).to_numpy() & ~too_long
+        errors.add(src_missing, "source_url", col("source_url").map(_short),
+                   "no http(s) source URL: every registry row needs the page that states it", "error")
+
+    # Warnings: the value is blanked or corrected, the row kept.
+    def number(field_name, lo, hi, integer=False, scale=1.0, target=None):
+        parsed, msg = _map_unique(safe(field_name), parse_number)
+        vals = parsed.astype("float64") * scale
+        bad_range = vals.notna() & ((vals < lo) | (vals > hi))
+        frac = vals.notna() & integer & (vals % 1 != 0)
+        msg = msg.where(msg.notna(), None)
+        msg = msg.mask(bad_range, vals.map(lambda v: f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}"))
+        msg = msg.mask(frac & msg.isna(), "not a whole number")
+        warns.add(msg.notna().to_numpy(), field_name, col(field_name).map(_short), msg, "warning")
+        vals = vals.mask(msg.notna())
+        out[target or field_name] = vals
+
+    number("employees", 0, MAX_EMPLOYEES, integer=True)
+    number("revenue_eur", 0, MAX_REVENUE_EUR)
+    if "revenue_meur" in cols:
+        number("revenue_meur", 0, MAX_REVENUE_EUR / 1e6, scale=1e6, target="_rev_m")
+        out["revenue_eur"] = out["revenue_eur"].fillna(out["_rev_m"])
+        out = out.drop(columns="_rev_m")
+
+    for f in ("founded", "employees_year", "revenue_year"):
+        parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
+        warns.add(msg.notna().to_numpy(), f, col(f).map(_short), msg, "warning")
+        out[f] = parsed.astype("Int64")
+
+    vat, vmsg = _map_unique(safe("vat"), parse_vat)
+    warns.add(vmsg.notna().to_numpy(), "vat", col("vat").map(_short), vmsg.map(lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    out["vat"] = vat
+
+    def ateco_fn(v):
+        t = clean_text(v)
+        if t is None:
+            return None, None
+        r = classification.to_2025(t)
+        return r.code, r.warning
+    at, amsg = _map_unique(safe("ateco"), ateco_fn)
+    warns.add(amsg.notna().to_numpy(), "ateco", col("ateco").map(_short), amsg, "warning")
+    out["ateco"] = at
+
+    web, wmsg = _map_unique(safe("website"), parse_url)
+    warns.add(wmsg.notna().to_numpy(), "website", col("website").map(_short), wmsg.map(lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    out["website"] = web
+
+    src, smsg = _map_unique(safe("source_url"), lambda v: (lambda r: (r[0], "; ".join(r[1]) or None))(parse_urls(v)))
+    warns.add(smsg.notna().to_numpy(), "source_url", col("source_url").map(_short), smsg, "warning")
+    out["source_urls"] = src.map(lambda v: list(v) if isinstance(v, list) else [])
+
+    def seg_fn(v):
+        codes, bad = [], []
+        for p in split_list(v):
+            c = ctx.segments.get(fold(p))
+            (codes if c else bad).append(c or p)
+        return list(dict.fromkeys(codes)), (f"unknown segment(s) {', '.join(map(repr, bad))}; dropped" if bad else None)
+    seg, segmsg = _map_unique(safe("segment"), seg_fn)
+    warns.add(segmsg.notna().to_numpy(), "segment", col("segment").map(_short), segmsg, "warning")
+    out["segments"] = seg
+    out["specialties"] = safe("specialties").map(split_list)
+
+    def vocab(field_name, allowed):
+        vals = safe(field_name).map(clean_text).map(lambda v: v.lower().replace(" ", "_") if v else None)
+        bad = vals.notna() & ~vals.isin(allowed)
+        warns.add(bad.to_numpy(), field_name, col(field_name).map(_short),
+                  f"not one of {', '.join(sorted(allowed))}; dropped", "warning")
+        out[field_name] = vals.mask(bad)
+    vocab("site_type", SITE_TYPES)
+    vocab("figure_scope", FIGURE_SCOPES)
+    vocab("cluster_role", CLUSTER_ROLES)
+
+    sd = safe("source_date").map(clean_text)
+    bad_sd = sd.notna() & ~sd.fillna("").str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")
+    future_sd = sd.notna() & ~bad_sd & (sd.fillna("").str[:4].map(lambda y: y.isdigit() and int(y) > ctx.today.year))
+    warns.add(bad_sd.to_numpy(), "source_date", col("source_date").map(_short), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
+    warns.add(future_sd.to_numpy(), "source_date", col("source_date").map(_short), "date in the future; dropped", "warning")
+    out["source_date"] = sd.mask(bad_sd | future_sd)
+
+    for f in TEXT_FIELDS:
+        out[f] = safe(f).map(clean_text)
+
+    _coordinates(out, safe("lat"), safe("lon"), col, ctx, warns)
+
+    issues = pd.concat([errors.frame(), warns.frame()], ignore_index=True)
+    rejected_lines = set(errors.frame()["line"]) if len(errors.parts) else set()
+    rejected = errors.frame().rename(columns={"message": "reason"})[REJECT_COLS]
+    keep = ~out["line"].isin(rejected_lines)
+    return Validated(rows=out[keep].reset_index(drop=True), rejected=rejected, issues=issues)
+
+
+def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:
+    lat, lat_msg = _map_unique(lat_raw, parse_number)
+    lon, lon_msg = _map_unique(lon_raw, parse_number)
+    warns.add(lat_msg.notna().to_numpy(), "lat", col("lat").map(_short), lat_msg, "warning")
+    warns.add(lon_msg.notna().to_numpy(), "lon", col("lon").map(_short), lon_msg, "warning")
+    lat, lon = lat.astype("float64"), lon.astype("float64")
+    both = lat.notna() & lon.notna()
+    one = lat.notna() ^ lon.notna()
+    warns.add(one.to_numpy(), "lat", col("lat").map(_short), "only one of latitude/longitude given; dropped", "warning")
+    la0, la1, lo0, lo1 = ITALY_BBOX
+    inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
+    swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)
+    outside = both & ~inside & ~swapped
+    pair = lat.astype(str) + ", " + lon.astype(str)
+    warns.add(swapped.to_numpy(), "lat", pair, "latitude and longitude look swapped; dropped, the site is placed at its comune centroid", "warning")
+    warns.add(outside.to_numpy(), "lat", pair, "coordinates outside Italy; dropped, the site is placed at its comune centroid", "warning")
+    ok = inside & out["comune_code"].notna()
+    if ok.any():
+        idx = np.flatnonzero(ok.to_numpy())
+        codes = out["comune_code"].to_numpy()[idx]
+        uniq = pd.unique(codes)
+        polys = gpd.GeoSeries(ctx.polygons.reindex(uniq).to_numpy(), crs=ctx.polygons.crs).to_crs(3035)
+        poly_of = dict(zip(uniq, polys.to_numpy()))
+        x, y = _TO_3035.transform(lon.to_numpy()[idx], lat.to_numpy()[idx])
+        pts = shapely.points(x, y)
+        dist_km = shapely.distance(pts, np.array([poly_of[c] for c in codes], dtype=object)) / 1000
+        far = np.zeros(len(out), dtype=bool)
+        far[idx] = np.nan_to_num(dist_km, nan=np.inf) > MAX_OUTSIDE_KM
+        dist_full = np.full(len(out), np.nan)
+        dist_full[idx] = dist_km
+        msgs = pd.Series([f"coordinates are {d:,.1f} km outside the comune; dropped, the site is placed at its comune centroid"
+                          for d in dist_full])
+        warns.add(far, "lat", pair, msgs, "warning")
+        ok = ok & ~far
+    out["lat"] = lat.where(ok)
+    out["lon"] = lon.where(ok)

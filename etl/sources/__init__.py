@@ -1,0 +1,1 @@
+"""One module per source: geography, classification, segments, indicators, registry files."""
