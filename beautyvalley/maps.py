@@ -1,0 +1,555 @@
+"""pydeck map builders for the Map page.
+
+Pure functions: pandas DataFrames (columns of ``mart.organisations``, ``mart.comuni``,
+``mart.provinces``) and a ``labels`` dict of already-translated strings in, a
+``pydeck.Deck`` (or plain data) out. No Streamlit, no translations module.
+
+The map works with no token and no network: our own layers (province land and
+borders, the comuni choropleth) are the base map, ``map_provider`` is None and
+``map_style`` is a string (a blank MapLibre style served by the app). A public Carto
+basemap is only added when ``basemap=True``.
+
+Tooltips. Streamlit 1.67 fills ``{field}`` placeholders of an ``html`` tooltip
+template with HTML-escaped values, and pydeck's own renderer fills them unescaped;
+pre-escaped values would therefore show as ``&amp;`` in the app, raw ones would be
+markup in pydeck's HTML export. The deck thus uses a ``text`` tooltip template:
+the browser sets it with ``innerText`` in both renderers, so every character of a
+name such as ``<img src=x onerror=alert(1)>`` is shown as text and none is parsed.
+:func:`tooltip_fields` also gives HTML-escaped fields (``escape_html=True``) for
+callers that put them into HTML themselves.
+
+Label keys used here (all optional; missing ones fall back to the code or a short
+English word):
+
+* ``kind_<kind>``            display name of each organisation kind
+* ``segment_<code>``         display name of each value-chain segment
+* ``segments``, ``comune``, ``website``   tooltip field names
+* ``approximate_location``   note for sites placed at their comune's centroid
+* ``employees``              tooltip field name of the head count
+* ``organisations``          choropleth tooltip: number of organisations
+* ``per_10000``              choropleth tooltip: organisations per 10,000 inhabitants
+* ``population``             choropleth tooltip: inhabitants
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+KINDS = (
+    "company",
+    "university",
+    "research_centre",
+    "testing_lab",
+    "association",
+    "cluster",
+    "training",
+    "incubator",
+    "public_body",
+)
+
+# Colour-blind-safe where possible (Okabe–Ito), cluster in the app's primary colour.
+KIND_COLOURS: dict[str, tuple[int, int, int]] = {
+    "company": (0, 114, 178),
+    "university": (213, 94, 0),
+    "research_centre": (204, 121, 167),
+    "testing_lab": (0, 158, 115),
+    "association": (230, 159, 0),
+    "cluster": (156, 79, 107),
+    "training": (86, 180, 233),
+    "incubator": (140, 130, 20),
+    "public_body": (90, 90, 90),
+}
+UNKNOWN_KIND_COLOUR = (170, 170, 170)
+
+# Choropleth classes, light to dark, and the neutral land/border colours.
+CHOROPLETH_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (244, 232, 236),
+    (226, 192, 205),
+    (203, 148, 169),
+    (170, 98, 126),
+    (118, 48, 78),
+)
+CHOROPLETH_ALPHA = 190
+LAND_COLOUR = (241, 239, 234, 255)
+COMUNE_LINE_COLOUR = (200, 196, 190, 160)
+PROVINCE_LINE_COLOUR = (70, 64, 60, 230)
+
+POINTS_LAYER_ID = "organisations"
+CARTO_LIGHT = pdk.map_styles.CARTO_LIGHT
+BLANK_STYLE = "app/static/blank-style.json"
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+METRES_PER_DEGREE_LAT = 111_320.0
+
+MIN_RADIUS_PX = 4.0
+RADIUS_PX_PER_SQRT_EMPLOYEE = 0.16
+MAX_RADIUS_PX = 26.0
+
+
+def _label(labels: Mapping[str, str] | None, key: str, default: str) -> str:
+    value = (labels or {}).get(key)
+    return default if value is None else str(value)
+
+
+def _hex(rgb: Sequence[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
+
+
+def _text(value: object) -> str:
+    """Plain display text of a cell: '' for missing values."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
+
+
+def _as_list(value: object) -> list[str]:
+    """List of strings from a VARCHAR[] cell (list, tuple, numpy array) or a '|' string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|") if v.strip()]
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        return [str(v) for v in value if _text(v)]
+    if pd.isna(value):
+        return []
+    return [str(value)]
+
+
+# --------------------------------------------------------------------------- legend
+def kind_colour(kind: object) -> tuple[int, int, int]:
+    """RGB of an organisation kind (grey for an unknown kind)."""
+    return KIND_COLOURS.get(_text(kind), UNKNOWN_KIND_COLOUR)
+
+
+def kind_legend(labels: Mapping[str, str] | None = None, kinds: Sequence[str] = KINDS) -> list[tuple[str, str, str]]:
+    """Legend rows ``(kind, translated label, "#rrggbb")`` in :data:`KINDS` order.
+
+    Label keys: ``kind_<kind>`` (default: the kind code).
+    """
+    return [(k, _label(labels, f"kind_{k}", k), _hex(kind_colour(k))) for k in kinds]
+
+
+# --------------------------------------------------------------------------- positions
+def spread_points(
+    df: pd.DataFrame,
+    *,
+    spacing_m: float = 120.0,
+    max_radius_m: float = 900.0,
+) -> pd.DataFrame:
+    """Spread sites that share a comune centroid so they do not hide each other.
+
+    Rows with ``location_precision == "comune"`` and the same (lat, lon) (rounded to
+    1e-6°) are placed on a golden-angle (Vogel) spiral around that centroid, in
+    ``org_id`` order: site k at distance ``c·sqrt(k + 0.5)`` metres and angle
+    ``k·137.5°``, with ``c = min(spacing_m, max_radius_m / sqrt(n))`` so that the
+    whole group stays within ``max_radius_m`` of the centroid. A comune with a
+    single such site keeps it on the centroid. The result depends only on the
+    group's org_ids, so it is the same on every call.
+
+    Returns a copy with ``lat``/``lon`` replaced by the display position, the
+    original centroid kept in ``centroid_lat``/``centroid_lon``, and a boolean
+    ``approximate`` column (True for every comune-precision row). Other rows
+    (``address`` precision, or no coordinates) are unchanged.
+    """
+    out = df.copy()
+    precision = out.get("location_precision", pd.Series("", index=out.index)).fillna("")
+    out["approximate"] = (precision == "comune").to_numpy(dtype=bool)
+    out["centroid_lat"] = out["lat"].astype(float)
+    out["centroid_lon"] = out["lon"].astype(float)
+    lat = out["lat"].astype(float).to_numpy(copy=True)
+    lon = out["lon"].astype(float).to_numpy(copy=True)
+    spread_mask = out["approximate"].to_numpy() & ~np.isnan(lat) & ~np.isnan(lon)
+    if spread_mask.any():
+        positions = np.flatnonzero(spread_mask)
+        keys = pd.DataFrame(
+            {
+                "pos": positions,
+                "klat": np.round(lat[positions], 6),
+                "klon": np.round(lon[positions], 6),
+                "org_id": out["org_id"].astype(str).to_numpy()[positions],
+            }
+        )
+        for (_, _), group in keys.groupby(["klat", "klon"], sort=False):
+            n = len(group)
+            if n < 2:
+                continue
+            group = group.sort_values(["org_id", "pos"], kind="mergesort")
+            c = min(spacing_m, max_radius_m / math.sqrt(n))
+            for k, pos in enumerate(group["pos"]):
+                r = c * math.sqrt(k + 0.5)
+                theta = k * GOLDEN_ANGLE
+                base_lat, base_lon = lat[pos], lon[pos]
+                lat[pos] = base_lat + r * math.sin(theta) / METRES_PER_DEGREE_LAT
+                lon[pos] = base_lon + r * math.cos(theta) / (
+                    METRES_PER_DEGREE_LAT * math.cos(math.radians(base_lat))
+                )
+    out["lat"] = lat
+    out["lon"] = lon
+    return out
+
+
+def point_radius(employees: object) -> float:
+    """Point radius in pixels: sqrt scale on employees, the minimum when unknown."""
+    if employees is None or pd.isna(employees) or float(employees) <= 0:
+        return MIN_RADIUS_PX
+    return min(MAX_RADIUS_PX, MIN_RADIUS_PX + RADIUS_PX_PER_SQRT_EMPLOYEE * math.sqrt(float(employees)))
+
+
+# --------------------------------------------------------------------------- tooltips
+def _format_int(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{int(round(float(value))):,}"
+    return text.replace(",", ".") if lang == "it" else text
+
+
+def _format_decimal(value: float, lang: str, digits: int = 1) -> str:
+    text = f"{value:,.{digits}f}"
+    if lang == "it":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def tooltip_fields(
+    df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = "it",
+    escape_html: bool = False,
+) -> pd.DataFrame:
+    """Add per-row tooltip strings to a copy of ``df`` (columns of mart.organisations).
+
+    Columns added: ``tt_name``, ``tt_kind`` (``labels["kind_<kind>"]``),
+    ``tt_segments`` (``labels["segment_<code>"]`` joined with ", "), ``tt_comune``
+    ("Crema (CR)"), ``tt_website``, ``tt_employees`` (formatted for ``lang``, with
+    its year), ``tt_note`` (``labels["approximate_location"]`` where the row's
+    ``approximate`` flag — see :func:`spread_points` — or comune precision is set),
+    and ``tooltip``: the whole tooltip, one field per line, empty fields left out.
+
+    ``escape_html=False`` (what :func:`build_deck` uses with its text template):
+    plain text. ``escape_html=True``: every field passed through ``html.escape`` and
+    ``tooltip`` joined with ``<br>`` instead of newlines, for HTML contexts.
+    """
+    out = df.copy()
+    esc = (lambda s: html.escape(s, quote=True)) if escape_html else (lambda s: s)
+    seg_name = _label(labels, "segments", "Segments")
+    comune_name = _label(labels, "comune", "Comune")
+    web_name = _label(labels, "website", "Website")
+    emp_name = _label(labels, "employees", "Employees")
+    note = _label(labels, "approximate_location", "Approximate location (comune centroid)")
+    if "approximate" in out:
+        approx = out["approximate"].fillna(False).astype(bool)
+    else:
+        approx = out.get("location_precision", pd.Series("", index=out.index)).fillna("") == "comune"
+    cols: dict[str, list[str]] = {k: [] for k in ("tt_name", "tt_kind", "tt_segments", "tt_comune", "tt_website", "tt_employees", "tt_note", "tooltip")}
+    for (_, row), is_approx in zip(out.iterrows(), approx):
+        name = _text(row.get("name"))
+        kind = _text(row.get("kind"))
+        kind_label = _label(labels, f"kind_{kind}", kind) if kind else ""
+        segments = ", ".join(_label(labels, f"segment_{s}", s) for s in _as_list(row.get("segments")))
+        comune = _text(row.get("comune"))
+        province = _text(row.get("province"))
+        comune_text = f"{comune} ({province})" if comune and province else comune or province
+        website = _text(row.get("website"))
+        employees = _format_int(row.get("employees"), lang)
+        if employees and _text(row.get("employees_year")):
+            employees = f"{employees} ({_text(row.get('employees_year')).split('.')[0]})"
+        values = {
+            "tt_name": esc(name),
+            "tt_kind": esc(kind_label),
+            "tt_segments": esc(segments),
+            "tt_comune": esc(comune_text),
+            "tt_website": esc(website),
+            "tt_employees": esc(employees),
+            "tt_note": esc(note) if is_approx else "",
+        }
+        lines = [values["tt_name"], values["tt_kind"]]
+        for field_name, key in ((seg_name, "tt_segments"), (comune_name, "tt_comune"), (emp_name, "tt_employees"), (web_name, "tt_website")):
+            if values[key]:
+                lines.append(f"{esc(field_name)}: {values[key]}")
+        lines.append(values["tt_note"])
+        values["tooltip"] = ("<br>" if escape_html else "\n").join(line for line in lines if line)
+        for key, value in values.items():
+            cols[key].append(value)
+    for key, values_list in cols.items():
+        out[key] = values_list
+    return out
+
+
+# --------------------------------------------------------------------------- choropleth
+def choropleth_values(points_df: pd.DataFrame, comuni_df: pd.DataFrame, mode: str = "density") -> pd.Series:
+    """Value per comune (index ``comune_code``, order of ``comuni_df``).
+
+    Organisations are counted from ``points_df`` (so the choropleth follows the
+    page's filters): rows per ``comune_code``. ``mode="count"`` returns the count;
+    ``"density"`` the count per 10,000 inhabitants (NaN where the population is
+    missing or zero).
+    """
+    if mode not in ("density", "count"):
+        raise ValueError(f"unknown choropleth mode: {mode!r}")
+    codes = comuni_df["comune_code"].astype(str)
+    if "comune_code" in points_df and len(points_df):
+        counts = points_df["comune_code"].dropna().astype(str).value_counts()
+    else:
+        counts = pd.Series(dtype=float)
+    n = codes.map(counts).fillna(0).astype(float).to_numpy()
+    if mode == "count":
+        return pd.Series(n, index=codes.to_numpy(), name="count")
+    population = pd.to_numeric(comuni_df["population"], errors="coerce").astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = np.where(population > 0, n / population * 10_000, np.nan)
+    return pd.Series(density, index=codes.to_numpy(), name="density")
+
+
+def choropleth_bins(values: Sequence[float] | pd.Series, n_classes: int = 5) -> list[tuple[float, float, tuple[int, int, int]]]:
+    """Classes ``(low, high, rgb)`` for the positive values (quantile breaks).
+
+    Zero and missing values get no class (they are drawn unfilled). Fewer classes
+    are returned when the values have fewer distinct quantiles.
+    """
+    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    arr = arr[np.isfinite(arr) & (arr > 0)]
+    if arr.size == 0:
+        return []
+    edges = np.unique(np.quantile(arr, np.linspace(0, 1, n_classes + 1)))
+    if edges.size == 1:
+        return [(float(edges[0]), float(edges[0]), CHOROPLETH_COLOURS[-1])]
+    k = edges.size - 1
+    # Spread the palette over the classes we have, darkest for the top class.
+    picks = np.linspace(0, len(CHOROPLETH_COLOURS) - 1, k).round().astype(int)
+    return [(float(edges[i]), float(edges[i + 1]), CHOROPLETH_COLOURS[picks[i]]) for i in range(k)]
+
+
+def _bin_colour(value: float, bins: list[tuple[float, float, tuple[int, int, int]]]) -> list[int]:
+    if value is None or not np.isfinite(value) or value <= 0 or not bins:
+        return [0, 0, 0, 0]
+    for low, high, rgb in bins:
+        if value <= high:
+            return [*rgb, CHOROPLETH_ALPHA]
+    return [*bins[-1][2], CHOROPLETH_ALPHA]
+
+
+def choropleth_legend(
+    points_df: pd.DataFrame,
+    comuni_df: pd.DataFrame,
+    mode: str = "density",
+    *,
+    lang: str = "it",
+) -> list[tuple[str, str]]:
+    """Legend rows ``("low – high", "#rrggbb")`` of the choropleth :func:`build_deck` draws."""
+    bins = choropleth_bins(choropleth_values(points_df, comuni_df, mode))
+    digits = 0 if mode == "count" else 1
+    return [
+        (f"{_format_decimal(low, lang, digits)} – {_format_decimal(high, lang, digits)}", _hex(rgb))
+        for low, high, rgb in bins
+    ]
+
+
+def _features(df: pd.DataFrame, properties: list[dict]) -> dict:
+    features = []
+    for geometry, props in zip(df["geometry"], properties):
+        if not _text(geometry):
+            continue
+        geom = json.loads(geometry) if isinstance(geometry, str) else geometry
+        features.append({"type": "Feature", "geometry": geom, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _comuni_layer(points_df, comuni_df, mode, labels, lang) -> pdk.Layer:
+    values = choropleth_values(points_df, comuni_df, mode)
+    counts = choropleth_values(points_df, comuni_df, "count").to_numpy()
+    bins = choropleth_bins(values)
+    org_label = _label(labels, "organisations", "Organisations")
+    dens_label = _label(labels, "per_10000", "per 10,000 inhabitants")
+    pop_label = _label(labels, "population", "Population")
+    props = []
+    for i, row in enumerate(comuni_df.itertuples(index=False)):
+        name = _text(getattr(row, "name", ""))
+        province = _text(getattr(row, "province", ""))
+        lines = [f"{name} ({province})" if province else name, f"{org_label}: {_format_int(counts[i], lang)}"]
+        population = getattr(row, "population", None)
+        if mode == "density" and np.isfinite(values.iloc[i]):
+            lines.append(f"{dens_label}: {_format_decimal(float(values.iloc[i]), lang, 1)}")
+        if population is not None and not pd.isna(population):
+            lines.append(f"{pop_label}: {_format_int(population, lang)}")
+        props.append(
+            {
+                "comune_code": _text(getattr(row, "comune_code", "")),
+                "value": None if not np.isfinite(values.iloc[i]) else float(values.iloc[i]),
+                "fill": _bin_colour(float(values.iloc[i]), bins),
+                "tooltip": "\n".join(lines),
+            }
+        )
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=_features(comuni_df, props),
+        id="comuni",
+        pickable=True,
+        stroked=True,
+        filled=True,
+        get_fill_color="properties.fill",
+        get_line_color=list(COMUNE_LINE_COLOUR),
+        line_width_units="pixels",
+        get_line_width=0.5,
+    )
+
+
+def _province_layers(provinces_df: pd.DataFrame) -> tuple[pdk.Layer, pdk.Layer]:
+    props = [{"province": _text(p)} for p in provinces_df.get("province", pd.Series([""] * len(provinces_df)))]
+    data = _features(provinces_df, props)
+    land = pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id="province-land",
+        pickable=False,
+        stroked=False,
+        filled=True,
+        get_fill_color=list(LAND_COLOUR),
+    )
+    borders = pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id="province-borders",
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=list(PROVINCE_LINE_COLOUR),
+        line_width_units="pixels",
+        get_line_width=1.5,
+    )
+    return land, borders
+
+
+# --------------------------------------------------------------------------- deck
+POINT_COLUMNS = ("org_id", "group_id", "kind", "lon", "lat", "radius", "fill", "line", "approximate", "tooltip")
+
+
+def points_data(points_df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, lang: str = "it") -> pd.DataFrame:
+    """The records the points layer draws: spread positions, colour, radius, tooltip.
+
+    Rows without coordinates are left out. Columns: :data:`POINT_COLUMNS`
+    (``fill``/``line`` are RGBA lists; sites with unknown employees get the minimum
+    radius and a lighter fill). ``org_id`` and ``group_id`` come back in
+    Streamlit's selection (``event.selection.objects["organisations"]``).
+    """
+    spread = spread_points(points_df)
+    spread = spread[spread["lat"].notna() & spread["lon"].notna()]
+    spread = tooltip_fields(spread, labels, lang=lang)
+    employees = spread["employees"] if "employees" in spread else pd.Series(np.nan, index=spread.index)
+    known = employees.notna() & (pd.to_numeric(employees, errors="coerce") > 0)
+    out = pd.DataFrame(
+        {
+            "org_id": spread["org_id"].astype(str),
+            "group_id": spread["group_id"].map(_text) if "group_id" in spread else "",
+            "kind": spread["kind"].map(_text),
+            "lon": spread["lon"].astype(float).round(6),
+            "lat": spread["lat"].astype(float).round(6),
+            "radius": [round(point_radius(e), 2) for e in employees],
+            "fill": [[*kind_colour(k), 230 if kn else 150] for k, kn in zip(spread["kind"], known)],
+            "line": [[40, 40, 40, 200] if kn else [255, 255, 255, 230] for kn in known],
+            "approximate": spread["approximate"].astype(bool),
+            "tooltip": spread["tooltip"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def view_state(points: pd.DataFrame, provinces_df: pd.DataFrame | None = None) -> pdk.ViewState:
+    """A view fitting the points (or, without points, the provinces' centres)."""
+    lats = points["lat"].dropna().astype(float) if len(points) else pd.Series(dtype=float)
+    lons = points["lon"].dropna().astype(float) if len(points) else pd.Series(dtype=float)
+    if lats.empty and provinces_df is not None and len(provinces_df):
+        lats = provinces_df["lat"].dropna().astype(float)
+        lons = provinces_df["lon"].dropna().astype(float)
+    if lats.empty:
+        return pdk.ViewState(latitude=45.6, longitude=9.6, zoom=7.5)  # Lombardy
+    extent = max(lons.max() - lons.min(), (lats.max() - lats.min()) * 1.4, 0.02)
+    zoom = max(5.0, min(13.0, math.log2(360.0 / extent) - 0.3))
+    return pdk.ViewState(
+        latitude=float((lats.min() + lats.max()) / 2),
+        longitude=float((lons.min() + lons.max()) / 2),
+        zoom=round(zoom, 2),
+    )
+
+
+def build_deck(
+    points_df: pd.DataFrame,
+    comuni_df: pd.DataFrame | None = None,
+    provinces_df: pd.DataFrame | None = None,
+    *,
+    choropleth: str | None = "density",
+    basemap: bool = False,
+    labels: Mapping[str, str] | None = None,
+    lang: str = "it",
+    map_style: str = BLANK_STYLE,
+    basemap_style: str = CARTO_LIGHT,
+    height: int = 600,
+) -> pdk.Deck:
+    """The organisations map.
+
+    * ``points_df``: mart.organisations rows to draw (already filtered). Layer
+      ``"organisations"`` (ScatterplotLayer, pickable): colour by kind
+      (:data:`KIND_COLOURS`), radius in pixels by sqrt(employees) (minimum radius and
+      lighter fill when unknown), comune-precision sites spread around their
+      centroid (:func:`spread_points`) and marked approximate in the tooltip.
+    * ``comuni_df``: mart.comuni (``geometry`` GeoJSON text). With
+      ``choropleth="density"`` (organisations of ``points_df`` per 10,000
+      inhabitants) or ``"count"``, layer ``"comuni"`` (pickable, own tooltip);
+      ``None`` leaves it out.
+    * ``provinces_df``: mart.provinces; layers ``"province-land"`` (neutral fill,
+      below everything: our base map) and ``"province-borders"`` (above the
+      choropleth).
+    * ``basemap=False``: ``map_provider=None`` and ``map_style`` (a string URL of a
+      blank style served by the app) — no token, no outside request.
+      ``basemap=True``: Carto (``map_provider="carto"``, ``basemap_style``).
+    * Tooltip: ``{"text": "{tooltip}"}`` (plain text, see the module docstring).
+
+    Label keys: see the module docstring (kind_*, segment_*, segments, comune,
+    website, employees, approximate_location, organisations, per_10000, population).
+    """
+    points = points_data(points_df, labels, lang=lang)
+    layers: list[pdk.Layer] = []
+    borders = None
+    if provinces_df is not None and len(provinces_df):
+        land, borders = _province_layers(provinces_df)
+        layers.append(land)
+    if choropleth is not None and comuni_df is not None and len(comuni_df):
+        layers.append(_comuni_layer(points_df, comuni_df, choropleth, labels, lang))
+    if borders is not None:
+        layers.append(borders)
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=points,
+            id=POINTS_LAYER_ID,
+            pickable=True,
+            auto_highlight=True,
+            get_position=["lon", "lat"],
+            get_fill_color="fill",
+            get_line_color="line",
+            get_radius="radius",
+            radius_units="pixels",
+            stroked=True,
+            line_width_units="pixels",
+            get_line_width=1,
+        )
+    )
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=view_state(points, provinces_df),
+        map_provider="carto" if basemap else None,
+        map_style=basemap_style if basemap else map_style,
+        tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "maxWidth": "320px"}},
+        height=height,
+    )

@@ -1,0 +1,297 @@
+"""Behaviour of the pydeck map builders (beautyvalley.maps).
+
+Synthetic sites and square "comuni" built here; distances checked with an
+independent haversine, densities with plain arithmetic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from beautyvalley import maps
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+CREMA = (45.3640, 9.6860)
+
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    r = 6_371_000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def site(org_id, *, lat=CREMA[0], lon=CREMA[1], precision="comune", kind="company", name=None, employees=None,
+         comune_code="019035", comune="Crema", province="CR", segments=("formulation",), website="https://example.it"):
+    return {
+        "org_id": org_id,
+        "group_id": org_id.split("-")[0],
+        "name": name or org_id.title(),
+        "kind": kind,
+        "segments": list(segments),
+        "comune_code": comune_code,
+        "comune": comune,
+        "province": province,
+        "lat": lat,
+        "lon": lon,
+        "location_precision": precision,
+        "website": website,
+        "employees": employees,
+        "employees_year": 2023 if employees else None,
+    }
+
+
+def square(lon0, lat0, size=0.1):
+    ring = [[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size], [lon0, lat0]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+@pytest.fixture
+def crema_sites():
+    rows = [site(f"org{i}-crema") for i in (3, 1, 4, 0, 2)]  # shuffled ids
+    rows.append(site("exact-lodi", lat=45.3100, lon=9.5030, precision="address", comune_code="098031",
+                     comune="Lodi", province="LO"))
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def comuni():
+    return pd.DataFrame(
+        {
+            "comune_code": ["019035", "098031", "015146"],
+            "name": ["Crema", "Lodi", "Milano"],
+            "province": ["CR", "LO", "MI"],
+            "population": [34_000, 45_000, 0],
+            "geometry": [square(9.64, 45.33), square(9.45, 45.28), square(9.1, 45.43)],
+        }
+    )
+
+
+@pytest.fixture
+def provinces():
+    return pd.DataFrame(
+        {
+            "province": ["CR", "LO"],
+            "name": ["Cremona", "Lodi"],
+            "lat": [45.2, 45.25],
+            "lon": [9.9, 9.55],
+            "geometry": [square(9.4, 45.0, 0.8), square(9.3, 45.1, 0.5)],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- legend
+def test_kind_colours_cover_every_kind_and_differ():
+    kinds = {"company", "university", "research_centre", "testing_lab", "association", "cluster", "training",
+             "incubator", "public_body"}
+    assert set(maps.KIND_COLOURS) == kinds
+    assert len(set(maps.KIND_COLOURS.values())) == len(kinds)
+
+
+def test_kind_legend_uses_labels_and_hex():
+    legend = maps.kind_legend({"kind_company": "Impresa", "kind_university": "Università"})
+    assert len(legend) == 9
+    as_dict = {k: (label, colour) for k, label, colour in legend}
+    assert as_dict["company"][0] == "Impresa"
+    assert as_dict["testing_lab"][0] == "testing_lab"  # no label: the code
+    r, g, b = maps.KIND_COLOURS["university"]
+    assert as_dict["university"][1] == f"#{r:02x}{g:02x}{b:02x}"
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for _, _, c in legend)
+
+
+# --------------------------------------------------------------------------- spreading
+def test_spread_points_distinct_close_and_flagged(crema_sites):
+    out = maps.spread_points(crema_sites)
+    crema = out[out["comune"] == "Crema"]
+    positions = {(round(a, 7), round(b, 7)) for a, b in zip(crema["lat"], crema["lon"])}
+    assert len(positions) == 5
+    for lat, lon in zip(crema["lat"], crema["lon"]):
+        assert haversine_m(lat, lon, *CREMA) < 1000
+    pairs = [(a, b) for a in crema.itertuples() for b in crema.itertuples() if a.org_id < b.org_id]
+    assert min(haversine_m(a.lat, a.lon, b.lat, b.lon) for a, b in pairs) > 50
+    assert crema["approximate"].all()
+    exact = out[out["org_id"] == "exact-lodi"].iloc[0]
+    assert (exact["lat"], exact["lon"]) == (45.3100, 9.5030)
+    assert not exact["approximate"]
+    # Centroid kept, input not modified.
+    assert (crema["centroid_lat"] == CREMA[0]).all()
+    assert (crema_sites["lat"].iloc[:5] == CREMA[0]).all()
+
+
+def test_spread_points_deterministic_and_order_independent(crema_sites):
+    first = maps.spread_points(crema_sites).set_index("org_id")[["lat", "lon"]]
+    again = maps.spread_points(crema_sites).set_index("org_id")[["lat", "lon"]]
+    shuffled = maps.spread_points(crema_sites.iloc[::-1].reset_index(drop=True)).set_index("org_id")[["lat", "lon"]]
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first.sort_index(), shuffled.sort_index())
+
+
+def test_spread_many_sites_stay_within_a_kilometre():
+    df = pd.DataFrame([site(f"s{i:03d}") for i in range(150)])
+    out = maps.spread_points(df)
+    assert len({(a, b) for a, b in zip(out["lat"], out["lon"])}) == 150
+    assert max(haversine_m(a, b, *CREMA) for a, b in zip(out["lat"], out["lon"])) < 1000
+
+
+def test_single_comune_site_stays_on_centroid_but_is_approximate():
+    out = maps.spread_points(pd.DataFrame([site("alone")]))
+    assert (out["lat"].iloc[0], out["lon"].iloc[0]) == CREMA
+    assert bool(out["approximate"].iloc[0])
+
+
+def test_sites_without_coordinates_are_kept_and_not_drawn():
+    df = pd.DataFrame([site("nowhere", lat=None, lon=None, precision="unknown", comune_code=None), site("a")])
+    assert len(maps.spread_points(df)) == 2
+    assert list(maps.points_data(df)["org_id"]) == ["a"]
+
+
+# --------------------------------------------------------------------------- tooltips
+def test_tooltip_fields_escaped_for_html():
+    df = maps.spread_points(pd.DataFrame([site("bad", name=HOSTILE, website="https://x.it/?a=1&b=<b>")]))
+    out = maps.tooltip_fields(df, {"kind_company": "Impresa", "approximate_location": "Posizione approssimata"},
+                              escape_html=True)
+    row = out.iloc[0]
+    assert row["tt_name"] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert row["tt_website"] == "https://x.it/?a=1&amp;b=&lt;b&gt;"
+    assert row["tt_kind"] == "Impresa"
+    assert row["tt_note"] == "Posizione approssimata"
+    for column in ("tt_name", "tt_kind", "tt_segments", "tt_comune", "tt_website", "tooltip"):
+        assert "<img" not in row[column] and "<b>" not in row[column]
+    assert row["tooltip"].split("<br>")[0] == "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_tooltip_plain_text_keeps_exact_characters_and_labels():
+    df = maps.spread_points(pd.DataFrame([site("lor", name="L'Oréal & Co", segments=("raw", "packaging"),
+                                                  employees=1200)]))
+    labels = {"segment_raw": "Materie prime", "segments": "Segmenti", "comune": "Comune", "employees": "Addetti",
+              "approximate_location": "Posizione approssimata"}
+    text = maps.tooltip_fields(df, labels, lang="it").iloc[0]["tooltip"]
+    lines = text.split("\n")
+    assert lines[0] == "L'Oréal & Co"
+    assert "Segmenti: Materie prime, packaging" in lines
+    assert "Comune: Crema (CR)" in lines
+    assert "Addetti: 1.200 (2023)" in lines
+    assert lines[-1] == "Posizione approssimata"
+
+
+def test_exact_site_has_no_approximate_note():
+    df = maps.spread_points(pd.DataFrame([site("x", precision="address")]))
+    row = maps.tooltip_fields(df, {"approximate_location": "APPROX"}).iloc[0]
+    assert row["tt_note"] == "" and "APPROX" not in row["tooltip"]
+
+
+# --------------------------------------------------------------------------- sizes
+def test_radius_sqrt_scale_and_minimum():
+    base = maps.point_radius(None)
+    assert maps.point_radius(float("nan")) == base
+    assert maps.point_radius(0) == base
+    grow100 = maps.point_radius(100) - base
+    grow400 = maps.point_radius(400) - base
+    assert grow100 > 0
+    assert grow400 == pytest.approx(2 * grow100)  # sqrt: 4x employees, 2x growth
+    assert maps.point_radius(10_000_000) == maps.MAX_RADIUS_PX
+
+
+# --------------------------------------------------------------------------- choropleth
+def test_choropleth_values_follow_points(crema_sites, comuni):
+    density = maps.choropleth_values(crema_sites, comuni, "density")
+    assert density["019035"] == pytest.approx(5 / 34_000 * 10_000)
+    assert density["098031"] == pytest.approx(1 / 45_000 * 10_000)
+    assert math.isnan(density["015146"])  # population 0
+    count = maps.choropleth_values(crema_sites, comuni, "count")
+    assert count.to_dict() == {"019035": 5.0, "098031": 1.0, "015146": 0.0}
+    with pytest.raises(ValueError):
+        maps.choropleth_values(crema_sites, comuni, "bogus")
+
+
+def test_choropleth_bins_ignore_zero_and_cover_range():
+    bins = maps.choropleth_bins([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, float("nan")])
+    assert bins[0][0] == 1 and bins[-1][1] == 10
+    assert len({rgb for _, _, rgb in bins}) == len(bins)
+    assert maps.choropleth_bins([0, float("nan")]) == []
+
+
+# --------------------------------------------------------------------------- deck
+def layer_by_id(deck, layer_id):
+    return next(layer for layer in deck.layers if layer.id == layer_id)
+
+
+def test_deck_offline_without_basemap(crema_sites, comuni, provinces):
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth="density")
+    spec = json.loads(deck.to_json())
+    assert spec.get("mapProvider") is None
+    assert spec["mapStyle"] == "app/static/blank-style.json"
+    assert "cartocdn" not in deck.to_json() and "mapbox" not in deck.to_json()
+    assert [layer["id"] for layer in spec["layers"]] == ["province-land", "comuni", "province-borders", "organisations"]
+
+
+def test_deck_basemap_option_uses_carto(crema_sites):
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, basemap=True)
+    spec = json.loads(deck.to_json())
+    assert spec["mapProvider"] == "carto"
+    assert "cartocdn" in spec["mapStyle"]
+
+
+def test_deck_custom_map_style_string(crema_sites):
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, map_style="app/static/other.json")
+    assert json.loads(deck.to_json())["mapStyle"] == "app/static/other.json"
+
+
+def test_points_layer_pickable_with_ids_and_kind_colours(crema_sites):
+    crema_sites.loc[crema_sites["org_id"] == "exact-lodi", "kind"] = "testing_lab"
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None)
+    spec = json.loads(deck.to_json())
+    points = next(layer for layer in spec["layers"] if layer["id"] == "organisations")
+    assert points["pickable"] is True
+    assert points["@@type"] == "ScatterplotLayer"
+    records = {r["org_id"]: r for r in points["data"]}
+    assert set(records) == set(crema_sites["org_id"])
+    assert records["exact-lodi"]["fill"][:3] == list(maps.KIND_COLOURS["testing_lab"])
+    assert records["org1-crema"]["fill"][:3] == list(maps.KIND_COLOURS["company"])
+    assert records["org1-crema"]["group_id"] == "org1"
+    assert records["org1-crema"]["approximate"] is True
+
+
+def test_no_choropleth_means_no_comuni_layer(crema_sites, comuni, provinces):
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth=None)
+    assert "comuni" not in [layer.id for layer in deck.layers]
+
+
+def test_comuni_geometry_becomes_features_with_fill(crema_sites, comuni):
+    deck = maps.build_deck(crema_sites, comuni, None, labels={"organisations": "Organizzazioni"},
+                           choropleth="count", lang="it")
+    data = layer_by_id(deck, "comuni").data
+    assert data["type"] == "FeatureCollection"
+    features = {f["properties"]["comune_code"]: f for f in data["features"]}
+    assert set(features) == {"019035", "098031", "015146"}
+    assert features["019035"]["geometry"]["type"] == "Polygon"
+    assert features["015146"]["properties"]["fill"][3] == 0  # no organisation: unfilled
+    assert features["019035"]["properties"]["fill"][3] > 0
+    assert "Organizzazioni: 5" in features["019035"]["properties"]["tooltip"]
+
+
+def test_deck_tooltip_is_text_so_markup_is_never_parsed(crema_sites):
+    crema_sites.loc[0, "name"] = HOSTILE
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None)
+    tooltip = deck._tooltip if hasattr(deck, "_tooltip") else deck.deck_widget.tooltip
+    # A "text" tooltip is set with innerText by Streamlit and by pydeck: no HTML parsing.
+    assert "html" not in tooltip
+    assert tooltip["text"] == "{tooltip}"
+    records = json.loads(deck.to_json())["layers"][-1]["data"]
+    hostile = next(r for r in records if r["tooltip"].startswith("<img"))
+    assert hostile["tooltip"].split("\n")[0] == HOSTILE
+    # The name only travels in the tooltip text field, nowhere else in the spec.
+    assert deck.to_json().count("onerror") == 1
+
+
+def test_view_state_fits_points(crema_sites):
+    view = maps.view_state(maps.points_data(crema_sites))
+    assert 45.30 < view.latitude < 45.37
+    assert 9.50 < view.longitude < 9.69
+    assert 5 <= view.zoom <= 13
