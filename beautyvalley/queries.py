@@ -1,0 +1,628 @@
+"""Every SQL statement the pages run, parameterised, returning small DataFrames.
+
+Rules kept here:
+- SQL text is constant. User choices travel only as named parameters ($provinces, $name, ...);
+  nothing typed by a user is ever formatted into SQL.
+- Pages read only the public `mart` tables (plus `meta` and the staging quality tables on
+  the Sources page).
+- Every result is cached with a bounded cache (ttl, max_entries) keyed by the warehouse
+  build key, so a rebuilt warehouse shows new data without restarting the app.
+
+Counting conventions (shown to users in captions):
+- "organisations" = distinct group_id (an organisation with sites in two provinces counts
+  once per province it is present in); "sites" = rows of mart.organisations.
+- employees / revenue sums count a site-level figure per site and a company/group figure
+  once per organisation (group_id), so group totals repeated on each site are not added up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from beautyvalley import warehouse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from beautyvalley.filters import Filters
+
+CACHE = dict(ttl=3600, max_entries=64, show_spinner=False)
+
+RESEARCH_KINDS = ("university", "research_centre", "testing_lab")
+HEADLINE_ENTITIES = ("Lombardia", "Italia")
+HEADLINE_METRICS = (
+    "turnover", "exports", "share_of_national_turnover", "share_of_national_exports",
+    "export_share_of_turnover", "companies", "employees",
+)
+BENCHMARK_ENTITY_TYPES = ("cluster", "region", "country")
+
+# --------------------------------------------------------------------------------------
+# The one organisation filter. Empty list = no restriction on that dimension.
+ORG_WHERE = """
+    (len($provinces::VARCHAR[]) = 0 OR list_contains($provinces::VARCHAR[], o.province))
+    AND (len($comuni::VARCHAR[]) = 0 OR list_contains($comuni::VARCHAR[], o.comune_code))
+    AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], o.kind))
+    AND (len($segments::VARCHAR[]) = 0 OR list_has_any(o.segments, $segments::VARCHAR[]))
+    AND (len($specialties::VARCHAR[]) = 0
+         OR list_has_any(o.specialties, $specialties::VARCHAR[]))
+    AND ($name = '' OR strpos(lower(strip_accents(o.name)), lower(strip_accents($name))) > 0)
+"""
+FILTERED = "WITH f AS (SELECT o.* FROM mart.organisations o WHERE " + ORG_WHERE + ")\n"
+
+# Population of the selected territory: chosen comuni, else chosen provinces, else Lombardy.
+TERRITORY_POPULATION = """
+    SELECT CASE
+      WHEN len($comuni::VARCHAR[]) > 0 THEN
+        (SELECT sum(population) FROM mart.comuni
+          WHERE list_contains($comuni::VARCHAR[], comune_code))
+      WHEN len($provinces::VARCHAR[]) > 0 THEN
+        (SELECT sum(population) FROM mart.provinces
+          WHERE list_contains($provinces::VARCHAR[], province))
+      ELSE (SELECT sum(population) FROM mart.provinces)
+    END
+"""
+
+
+def _key() -> warehouse.BuildKey:
+    return warehouse.build_key()
+
+
+def _fp(f: Filters) -> tuple[tuple[str, Any], ...]:
+    """Hashable form of the filter parameters (cache key)."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in f.sql_params().items())
+
+
+def _params(fp: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in fp}
+
+
+# --------------------------------------------------------------------------------------
+# Build information
+
+
+@st.cache_data(**CACHE)
+def _build_info(key: warehouse.BuildKey) -> dict[str, Any]:
+    df = warehouse.read_df(
+        key,
+        "SELECT run_id, build_id, started, finished, status FROM meta.load_runs "
+        "ORDER BY coalesce(finished, started) DESC NULLS LAST LIMIT 1",
+    )
+    info: dict[str, Any] = {"run_id": None, "build_id": None, "finished": None, "status": None}
+    if len(df):
+        row = df.iloc[0]
+        info.update({c: (None if pd.isna(row[c]) else row[c]) for c in df.columns})
+    finished = info.get("finished") or info.get("started")
+    if finished is not None:
+        info["date"] = pd.Timestamp(finished).strftime("%Y-%m-%d")
+    else:  # no run recorded: fall back to the file's own time
+        info["date"] = pd.Timestamp(key.mtime_ns, unit="ns").strftime("%Y-%m-%d")
+    info["build_id"] = str(info.get("build_id") or info.get("run_id") or "unknown")
+    info["run_id"] = None if info.get("run_id") is None else str(info["run_id"])
+    return info
+
+
+def build_info() -> dict[str, Any]:
+    """run_id, build_id, date (YYYY-MM-DD), status of the build behind the open warehouse."""
+    return _build_info(_key())
+
+
+# --------------------------------------------------------------------------------------
+# Filter options (sidebar)
+
+
+@st.cache_data(**CACHE)
+def _provinces(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT province, name, population, n_organisations FROM mart.provinces ORDER BY name",
+    )
+
+
+def provinces() -> pd.DataFrame:
+    """Lombardy's provinces: province, name, population, n_organisations."""
+    return _provinces(_key())
+
+
+@st.cache_data(**CACHE)
+def _comuni_options(key: warehouse.BuildKey, provs: tuple[str, ...]) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """SELECT DISTINCT c.comune_code, c.name, c.province
+           FROM mart.comuni c JOIN mart.organisations o ON o.comune_code = c.comune_code
+           WHERE len($provinces::VARCHAR[]) = 0 OR list_contains($provinces::VARCHAR[], c.province)
+           ORDER BY c.name, c.province""",
+        {"provinces": list(provs)},
+    )
+
+
+def comuni_options(provs: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Comuni of the chosen provinces that host at least one organisation."""
+    return _comuni_options(_key(), tuple(provs))
+
+
+@st.cache_data(**CACHE)
+def _kinds(key: warehouse.BuildKey) -> list[str]:
+    df = warehouse.read_df(
+        key, "SELECT DISTINCT kind FROM mart.organisations WHERE kind IS NOT NULL ORDER BY kind"
+    )
+    return df["kind"].tolist()
+
+
+def kinds() -> list[str]:
+    return _kinds(_key())
+
+
+@st.cache_data(**CACHE)
+def _segments(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT segment, label_it, label_en, description_it, description_en, ateco_classes "
+        "FROM mart.segments ORDER BY segment",
+    )
+
+
+def segments() -> pd.DataFrame:
+    """The value-chain segments with their labels in both languages."""
+    return _segments(_key())
+
+
+@st.cache_data(**CACHE)
+def _specialties(key: warehouse.BuildKey) -> list[str]:
+    df = warehouse.read_df(
+        key,
+        "SELECT DISTINCT unnest(specialties) AS s FROM mart.organisations ORDER BY s",
+    )
+    return [s for s in df["s"].tolist() if isinstance(s, str) and s]
+
+
+def specialties() -> list[str]:
+    return _specialties(_key())
+
+
+# --------------------------------------------------------------------------------------
+# Organisations
+
+
+ORG_COLUMNS = (
+    "org_id, group_id, name, kind, segments, specialties, ateco, comune_code, comune, province, "
+    "region, lat, lon, location_precision, address, site_type, employees, employees_year, "
+    "revenue_eur, revenue_year, figure_scope, founded, website, vat, cluster_role, source_urls, "
+    "source_files, source_date, note"
+)
+
+
+@st.cache_data(**CACHE)
+def _organisations(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED + "SELECT " + ORG_COLUMNS + " FROM f ORDER BY name, org_id",
+        _params(fp),
+    )
+
+
+def organisations(f: Filters) -> pd.DataFrame:
+    """The filtered organisation sites, every column of mart.organisations."""
+    return _organisations(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _overview(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
+    df = warehouse.read_df(
+        key,
+        FILTERED
+        + """,
+        emp AS (  -- site figures per site, company/group figures once per organisation
+          SELECT employees AS v FROM f WHERE employees IS NOT NULL AND figure_scope = 'site'
+          UNION ALL
+          SELECT max(employees) FROM f
+           WHERE employees IS NOT NULL AND coalesce(figure_scope, '') <> 'site' GROUP BY group_id),
+        rev AS (
+          SELECT revenue_eur AS v FROM f WHERE revenue_eur IS NOT NULL AND figure_scope = 'site'
+          UNION ALL
+          SELECT max(revenue_eur) FROM f
+           WHERE revenue_eur IS NOT NULL AND coalesce(figure_scope, '') <> 'site' GROUP BY group_id)
+        SELECT
+          (SELECT count(*) FROM f) AS sites,
+          (SELECT count(DISTINCT group_id) FROM f) AS organisations,
+          (SELECT count(DISTINCT group_id) FROM f WHERE kind = 'company') AS companies,
+          (SELECT count(DISTINCT group_id) FROM f
+            WHERE list_contains(['university', 'research_centre', 'testing_lab'], kind))
+            AS research,
+          (SELECT count(DISTINCT group_id) FROM f
+            WHERE kind = 'company' AND employees IS NOT NULL) AS companies_with_employees,
+          (SELECT count(DISTINCT group_id) FROM f
+            WHERE kind = 'company' AND revenue_eur IS NOT NULL) AS companies_with_revenue,
+          (SELECT count(DISTINCT group_id) FROM f WHERE employees IS NOT NULL)
+            AS organisations_with_employees,
+          (SELECT sum(v) FROM emp) AS employees,
+          (SELECT sum(v) FROM rev) AS revenue_eur,
+          (SELECT min(employees_year) FROM f) AS employees_year_min,
+          (SELECT max(employees_year) FROM f) AS employees_year_max,
+          (SELECT min(revenue_year) FROM f) AS revenue_year_min,
+          (SELECT max(revenue_year) FROM f) AS revenue_year_max,
+          ("""
+        + TERRITORY_POPULATION
+        + """) AS population
+        """,
+        _params(fp),
+    )
+    row = df.iloc[0].to_dict()
+    out = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    pop = out.get("population")
+    out["per_100k"] = (out["organisations"] / pop * 100_000) if pop else None
+    return out
+
+
+def overview(f: Filters) -> dict[str, Any]:
+    """Metric-card numbers for the filtered territory, with their coverage."""
+    return _overview(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _by_province(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """SELECT f.province, p.name AS province_name, f.kind,
+                  count(DISTINCT f.group_id) AS organisations, count(*) AS sites
+           FROM f LEFT JOIN mart.provinces p ON p.province = f.province
+           WHERE f.province IS NOT NULL
+           GROUP BY ALL ORDER BY f.province, f.kind""",
+        _params(fp),
+    )
+
+
+def by_province(f: Filters) -> pd.DataFrame:
+    """Organisations per province and kind."""
+    return _by_province(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _org_card(key: warehouse.BuildKey, org_id: str) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT " + ORG_COLUMNS + " FROM mart.organisations o WHERE o.org_id = $org_id",
+        {"org_id": org_id},
+    )
+
+
+def org_card(org_id: str) -> dict[str, Any] | None:
+    """Every field of one site, or None."""
+    df = _org_card(_key(), str(org_id))
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+@st.cache_data(**CACHE)
+def _group_sites(key: warehouse.BuildKey, group_id: str, org_id: str) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """SELECT org_id, name, site_type, comune, province, address, location_precision
+           FROM mart.organisations
+           WHERE group_id = $group_id AND org_id <> $org_id ORDER BY province, comune, org_id""",
+        {"group_id": group_id, "org_id": org_id},
+    )
+
+
+def group_sites(group_id: str, org_id: str) -> pd.DataFrame:
+    """The other sites of the same organisation."""
+    return _group_sites(_key(), str(group_id), str(org_id))
+
+
+# --------------------------------------------------------------------------------------
+# Map geography
+
+
+@st.cache_data(**CACHE)
+def _comuni_layer(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """, n AS (SELECT comune_code, count(*) AS n FROM f
+                     WHERE comune_code IS NOT NULL GROUP BY comune_code)
+           SELECT c.comune_code, c.name, c.province, c.population, c.area_km2, c.lat, c.lon,
+                  c.geometry, coalesce(n.n, 0) AS count,
+                  CASE WHEN c.population > 0
+                       THEN coalesce(n.n, 0) * 10000.0 / c.population END AS density
+           FROM mart.comuni c LEFT JOIN n ON n.comune_code = c.comune_code
+           WHERE (len($provinces::VARCHAR[]) = 0
+                  OR list_contains($provinces::VARCHAR[], c.province))
+           ORDER BY c.comune_code""",
+        _params(fp),
+    )
+
+
+def comuni_layer(f: Filters) -> pd.DataFrame:
+    """Comuni of the chosen provinces with filtered site counts and sites per 10,000 people."""
+    return _comuni_layer(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _provinces_layer(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT province, name, population, area_km2, lat, lon, geometry, n_organisations "
+        "FROM mart.provinces ORDER BY province",
+    )
+
+
+def provinces_layer() -> pd.DataFrame:
+    """Province polygons (GeoJSON text) for the map's borders."""
+    return _provinces_layer(_key())
+
+
+# --------------------------------------------------------------------------------------
+# Sectors
+
+
+@st.cache_data(**CACHE)
+def _segment_specialties(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """, seg AS (SELECT group_id, unnest(segments) AS segment, specialties FROM f),
+           sp AS (SELECT group_id, segment,
+                         unnest(CASE WHEN len(specialties) > 0 THEN specialties
+                                     ELSE [NULL::VARCHAR] END) AS specialty FROM seg)
+           SELECT segment, specialty, count(DISTINCT group_id) AS organisations
+           FROM sp GROUP BY ALL ORDER BY segment, specialty NULLS LAST""",
+        _params(fp),
+    )
+
+
+def segment_specialties(f: Filters) -> pd.DataFrame:
+    """Organisations per segment and specialty (specialty NULL = none stated)."""
+    return _segment_specialties(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _segment_province(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """, cells AS (
+             SELECT province, unnest(segments) AS segment, group_id FROM f
+             WHERE province IS NOT NULL),
+           provs AS (SELECT province FROM mart.provinces
+                     WHERE len($provinces::VARCHAR[]) = 0
+                        OR list_contains($provinces::VARCHAR[], province)
+                     UNION SELECT DISTINCT province FROM cells)
+           SELECT s.segment, p.province, count(DISTINCT c.group_id) AS organisations
+           FROM mart.segments s CROSS JOIN provs p
+           LEFT JOIN cells c ON c.segment = s.segment AND c.province = p.province
+           GROUP BY ALL ORDER BY s.segment, p.province""",
+        _params(fp),
+    )
+
+
+def segment_province(f: Filters) -> pd.DataFrame:
+    """Every segment x chosen province, with 0 where the territory lacks that link."""
+    return _segment_province(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _ateco_in_use(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """SELECT f.ateco AS code, a.title_it, count(DISTINCT f.group_id) AS organisations
+           FROM f LEFT JOIN mart.ateco a ON a.code = f.ateco
+           WHERE f.ateco IS NOT NULL
+           GROUP BY ALL ORDER BY organisations DESC, code""",
+        _params(fp),
+    )
+
+
+def ateco_in_use(f: Filters) -> pd.DataFrame:
+    """ATECO classes of the filtered organisations with their ISTAT titles."""
+    return _ateco_in_use(_key(), _fp(f))
+
+
+# --------------------------------------------------------------------------------------
+# Indicators
+
+IND_COLUMNS = (
+    "indicator_id, entity, entity_type, metric, value, unit, year, year_basis, scope, "
+    "comparable_group, source_url, source_date, note"
+)
+
+
+@st.cache_data(**CACHE)
+def _indicators(key: warehouse.BuildKey, entities: tuple, metrics: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT " + IND_COLUMNS + """ FROM mart.indicators
+           WHERE (len($entities::VARCHAR[]) = 0 OR list_contains($entities::VARCHAR[], entity))
+             AND (len($metrics::VARCHAR[]) = 0 OR list_contains($metrics::VARCHAR[], metric))
+           ORDER BY entity, metric, comparable_group, year NULLS FIRST, indicator_id""",
+        {"entities": list(entities), "metrics": list(metrics)},
+    )
+
+
+def indicators(entities: tuple | list = (), metrics: tuple | list = ()) -> pd.DataFrame:
+    """Rows of mart.indicators, optionally restricted to entities and metrics."""
+    return _indicators(_key(), tuple(entities), tuple(metrics))
+
+
+def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(latest, series) for the territory's headline indicators (Lombardia, Italia).
+
+    latest: one row per entity, metric and comparable_group with the newest value and year,
+    the previous value/year in the same comparable group, and the newest value's source.
+    """
+    series = indicators(HEADLINE_ENTITIES, HEADLINE_METRICS)
+    return latest_values(series), series
+
+
+def latest_values(series: pd.DataFrame) -> pd.DataFrame:
+    """Newest value per (entity, metric, comparable_group) with the previous one to compare."""
+    cols = [
+        "entity", "metric", "comparable_group", "unit", "scope", "value", "year",
+        "previous_value", "previous_year", "source_url", "source_date", "n_years",
+    ]
+    if series.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    keys = ["entity", "metric", "comparable_group"]
+    s = series.dropna(subset=["value"]).copy()
+    s["comparable_group"] = s["comparable_group"].fillna("")
+    for (entity, metric, group), g in s.groupby(keys, sort=True, dropna=False):
+        g = g.sort_values(["year", "source_date"], na_position="first")
+        dated = g.dropna(subset=["year"])
+        last = (dated if len(dated) else g).iloc[-1]
+        prev = dated[dated["year"] < last["year"]] if len(dated) else dated
+        prev_row = prev.iloc[-1] if len(prev) else None
+        rows.append(
+            {
+                "entity": entity, "metric": metric, "comparable_group": group,
+                "unit": last["unit"], "scope": last["scope"], "value": last["value"],
+                "year": last["year"],
+                "previous_value": None if prev_row is None else prev_row["value"],
+                "previous_year": None if prev_row is None else prev_row["year"],
+                "source_url": last["source_url"], "source_date": last["source_date"],
+                "n_years": int(dated["year"].nunique()),
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def shared_metrics(ind: pd.DataFrame, min_entities: int = 2) -> pd.DataFrame:
+    """Indicator rows of the metrics that at least `min_entities` entities report."""
+    if ind.empty:
+        return ind
+    n = ind.groupby("metric")["entity"].nunique()
+    keep = n[n >= min_entities].index
+    return ind[ind["metric"].isin(keep)].reset_index(drop=True)
+
+
+def disagreements(ind: pd.DataFrame) -> pd.DataFrame:
+    """Entity/metric/year/group combinations where sources give different values: the range."""
+    cols = ["entity", "metric", "year", "comparable_group", "low", "high", "n_sources", "sources"]
+    if ind.empty:
+        return pd.DataFrame(columns=cols)
+    d = ind.dropna(subset=["value"]).copy()
+    d["comparable_group"] = d["comparable_group"].fillna("")
+    d["year_key"] = d["year"].fillna(-1)
+    out = []
+    for (entity, metric, year, group), g in d.groupby(
+        ["entity", "metric", "year_key", "comparable_group"], sort=True
+    ):
+        if g["value"].nunique() > 1:
+            out.append(
+                {
+                    "entity": entity, "metric": metric,
+                    "year": None if year == -1 else year, "comparable_group": group,
+                    "low": g["value"].min(), "high": g["value"].max(),
+                    "n_sources": int(g["source_url"].nunique()),
+                    "sources": sorted(set(g["source_url"].dropna())),
+                }
+            )
+    return pd.DataFrame(out, columns=cols)
+
+
+# --------------------------------------------------------------------------------------
+# Sources and quality
+
+
+@st.cache_data(**CACHE)
+def _source_counts(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """WITH u AS (
+             SELECT unnest(source_urls) AS source_url, 'organisations' AS dataset
+             FROM mart.organisations
+             UNION ALL
+             SELECT source_url, 'indicators' AS dataset FROM mart.indicators)
+           SELECT source_url, dataset, count(*) AS rows
+           FROM u WHERE source_url IS NOT NULL AND source_url <> ''
+           GROUP BY ALL ORDER BY rows DESC, source_url""",
+    )
+
+
+def source_counts() -> pd.DataFrame:
+    """Every source URL with the number of organisation / indicator rows citing it."""
+    return _source_counts(_key())
+
+
+@st.cache_data(**CACHE)
+def _load_files(key: warehouse.BuildKey, run_id: str | None) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """SELECT file, role, sha256, encoding, delimiter, sheet, rows_in, rows_loaded,
+                  rows_merged, rows_rejected, warnings, error
+           FROM meta.load_files
+           WHERE $run_id IS NULL OR CAST(run_id AS VARCHAR) = $run_id
+           ORDER BY role, file""",
+        {"run_id": run_id},
+    )
+
+
+def load_files(run_id: str | None) -> pd.DataFrame:
+    """Files read by the build run (all runs when run_id is None)."""
+    return _load_files(_key(), run_id)
+
+
+@st.cache_data(**CACHE)
+def _load_runs(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT run_id, build_id, started, finished, status, package_versions "
+        "FROM meta.load_runs ORDER BY started DESC NULLS LAST",
+    )
+
+
+def load_runs() -> pd.DataFrame:
+    return _load_runs(_key())
+
+
+@st.cache_data(**CACHE)
+def _coverage(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        FILTERED
+        + """SELECT count(*) AS sites,
+                  count(employees) AS employees,
+                  count(revenue_eur) AS revenue,
+                  count(website) FILTER (WHERE website <> '') AS website,
+                  count(*) FILTER (WHERE location_precision = 'address') AS exact_location,
+                  count(*) FILTER (WHERE location_precision = 'comune') AS comune_location,
+                  count(*) FILTER (WHERE lat IS NULL OR location_precision = 'unknown')
+                    AS unknown_location,
+                  count(founded) AS founded,
+                  count(ateco) FILTER (WHERE ateco <> '') AS ateco,
+                  count(vat) FILTER (WHERE vat <> '') AS vat
+           FROM f""",
+        _params(fp),
+    )
+
+
+def coverage(f: Filters) -> dict[str, int]:
+    """How many of the filtered sites have each field."""
+    row = _coverage(_key(), _fp(f)).iloc[0]
+    return {k: int(v) for k, v in row.items()}
+
+
+@st.cache_data(**CACHE)
+def _rejected_rows(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT file, line, field, value, reason FROM staging.rejected_rows "
+        "ORDER BY file, line, field",
+    )
+
+
+def rejected_rows() -> pd.DataFrame:
+    return _rejected_rows(_key())
+
+
+@st.cache_data(**CACHE)
+def _load_issues(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        "SELECT file, line, field, value, severity, message FROM staging.load_issues "
+        "ORDER BY severity, file, line, field",
+    )
+
+
+def load_issues() -> pd.DataFrame:
+    return _load_issues(_key())

@@ -1,0 +1,97 @@
+"""The warehouse file: where it is, whether it must be built, and a read-only connection.
+
+The app never writes to the warehouse. The ETL builds a new file next to the old one and
+os.replace()s it; the *build key* (inode, mtime_ns, size) of the file then changes, so the
+connection cache and every query cache (all keyed by the build key) move to the new data
+without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = Path("data") / "beautyvalley.duckdb"
+ENV_VAR = "BEAUTYVALLEY_DB"
+
+_build_lock = threading.Lock()
+
+
+class BuildKey(NamedTuple):
+    """Identity of one warehouse file on disk; changes when the ETL replaces the file."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def db_path() -> Path:
+    """The warehouse file: $BEAUTYVALLEY_DB, else data/beautyvalley.duckdb (relative to the repo)."""
+    raw = os.environ.get(ENV_VAR, "").strip()
+    path = Path(raw) if raw else DEFAULT_DB
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    return path
+
+
+def build_key(path: Path | None = None) -> BuildKey:
+    path = path or db_path()
+    st_ = path.stat()
+    return BuildKey(str(path), st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+def build_if_missing(path: Path | None = None, message: str = "Building the warehouse…") -> bool:
+    """Build the warehouse with the ETL when the file does not exist. Returns True if it built.
+
+    Runs inside a spinner that says what is happening; only one session builds at a time.
+    """
+    path = path or db_path()
+    if path.exists():
+        return False
+    with _build_lock:
+        if path.exists():  # another session built it while we waited
+            return False
+        from etl.build import build_warehouse  # imported lazily: the app needs it only here
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with st.spinner(message, show_time=True):
+            build_warehouse(Path(path))
+    return True
+
+
+def _close(con: Any) -> None:
+    try:
+        con.close()
+    except Exception:  # pragma: no cover - closing an already closed connection
+        pass
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
+def _connect(key: BuildKey) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(key.path, read_only=True)
+
+
+def connection(key: BuildKey | None = None) -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to the warehouse file identified by `key`."""
+    return _connect(key or build_key())
+
+
+def read_df(
+    key: BuildKey, sql: str, params: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run one parameterised statement on its own cursor (thread safe) and return a DataFrame."""
+    cur = _connect(key).cursor()
+    try:
+        if params is None:
+            return cur.execute(sql).df()
+        return cur.execute(sql, params).df()
+    finally:
+        cur.close()

@@ -1,0 +1,45 @@
+"""Beauty Valley dashboard: entry point (`streamlit run dashboard.py`).
+
+Opens the warehouse (building it first if missing), sets the language, draws the shared
+sidebar and mirrors the filters in the URL, then runs the selected page from pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from beautyvalley import filters, i18n, queries, warehouse
+
+st.set_page_config(page_title="Beauty Valley", page_icon="💄", layout="wide")
+
+lang = filters.init_language()
+t = i18n.t
+
+try:
+    warehouse.build_if_missing(message=t("app.building", path=str(warehouse.db_path())))
+except Exception as exc:  # the app cannot work without a warehouse: say why and stop
+    st.error(t("app.build_failed", path=str(warehouse.db_path())))
+    st.exception(exc)
+    st.stop()
+
+filters.init_from_url()
+
+PAGES = [
+    st.Page("pages/overview.py", title=t("page.overview"), icon="📊", url_path="overview", default=True),
+    st.Page("pages/map.py", title=t("page.map"), icon="🗺️", url_path="map"),
+    st.Page("pages/sectors.py", title=t("page.sectors"), icon="🧪", url_path="sectors"),
+    st.Page("pages/benchmarks.py", title=t("page.benchmarks"), icon="⚖️", url_path="benchmarks"),
+    st.Page("pages/explore.py", title=t("page.explore"), icon="⬇️", url_path="explore"),
+    st.Page("pages/sources.py", title=t("page.sources"), icon="📚", url_path="sources"),
+]
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    filters.render_language_switch()
+    current = filters.render_sidebar()
+    build = queries.build_info()
+    st.caption(t("sidebar.build", build_id=build["build_id"], date=i18n.fmt_date(build["date"])))
+
+filters.sync_url(current)
+filters.show_notices()
+page.run()

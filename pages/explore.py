@@ -1,0 +1,86 @@
+"""Explore & download (Esplora e scarica): filtered table, exports, indicators, how to cite."""
+
+import streamlit as st
+
+from beautyvalley import export, filters, i18n, queries
+from beautyvalley.formatting import md_escape
+
+t = i18n.t
+f = filters.current()
+lang = f.lang
+build = queries.build_info()
+
+st.title(t("explore.title"))
+orgs = queries.organisations(f)
+st.markdown(t("explore.count", n=i18n.fmt_int(len(orgs)), filters=md_escape(filters.describe(f))))
+
+SHOWN = ["name", "kind", "segments", "specialties", "comune", "province", "site_type",
+         "employees", "employees_year", "revenue_eur", "revenue_year", "figure_scope", "founded",
+         "website", "ateco", "cluster_role", "location_precision", "source_urls", "source_date"]
+view = orgs[SHOWN].copy()
+view["kind"] = view["kind"].map(lambda k: i18n.kind_label(k))
+st.dataframe(
+    view, hide_index=True, width="stretch", height=420,
+    column_config={
+        **{c: st.column_config.Column(i18n.column_label(c), help=i18n.column_help(c) or None)
+           for c in SHOWN},
+        "segments": st.column_config.ListColumn(i18n.column_label("segments")),
+        "specialties": st.column_config.ListColumn(i18n.column_label("specialties")),
+        "source_urls": st.column_config.ListColumn(i18n.column_label("source_urls")),
+        "website": st.column_config.LinkColumn(i18n.column_label("website")),
+        "employees": st.column_config.NumberColumn(i18n.column_label("employees"), format="localized"),
+        "revenue_eur": st.column_config.NumberColumn(i18n.column_label("revenue_eur"), format="localized"),
+        "employees_year": st.column_config.NumberColumn(i18n.column_label("employees_year"), format="%d"),
+        "revenue_year": st.column_config.NumberColumn(i18n.column_label("revenue_year"), format="%d"),
+        "founded": st.column_config.NumberColumn(i18n.column_label("founded"), format="%d"),
+    },
+)
+
+st.subheader(t("explore.download"))
+st.caption(t("explore.download_note", date=i18n.fmt_date(build["date"]), build_id=build["build_id"]))
+d1, d2, d3, d4 = st.columns(4)
+d1.download_button(t("explore.csv"), export.to_csv(orgs, build),
+                   file_name=export.file_name("organisations", build, "csv"),
+                   mime="text/csv", key="dl_csv", on_click="ignore")
+d2.download_button(t("explore.excel_csv"), export.to_excel_csv(orgs, build),
+                   file_name=export.file_name("organisations_excel_it", build, "csv"),
+                   mime="text/csv", key="dl_excel", on_click="ignore", help=t("explore.excel_help"))
+d3.download_button(t("explore.geojson"), export.to_geojson(orgs, build),
+                   file_name=export.file_name("organisations", build, "geojson"),
+                   mime="application/geo+json", key="dl_geojson", on_click="ignore",
+                   help=t("explore.geojson_help"))
+d4.download_button(t("explore.dictionary"), export.data_dictionary_csv(list(orgs.columns), lang),
+                   file_name=export.file_name("data_dictionary_" + lang, build, "csv"),
+                   mime="text/csv", key="dl_dict", on_click="ignore")
+
+with st.container(border=True):
+    st.markdown("**" + t("explore.cite") + "**")
+    link = filters.permalink(f)
+    st.markdown(md_escape(export.citation(build, filters.describe(f), link, lang)))
+    st.code(link, language=None)
+
+st.subheader(t("explore.indicators"))
+ind = queries.indicators()
+c1, c2 = st.columns(2)
+ents = c1.multiselect(t("benchmarks.entities"), sorted(ind["entity"].dropna().unique()),
+                      key="ex_ind_entities", placeholder=t("sidebar.any"))
+mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().unique()),
+                      key="ex_ind_metrics", placeholder=t("sidebar.any"),
+                      format_func=lambda m: i18n.metric_label(m))
+ind_f = queries.indicators(ents, mets)
+st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))
+st.dataframe(
+    ind_f, hide_index=True, width="stretch", height=320,
+    column_config={
+        **{c: i18n.column_label(c) for c in ind_f.columns},
+        "source_url": st.column_config.LinkColumn(i18n.column_label("source_url")),
+        "year": st.column_config.NumberColumn(i18n.column_label("year"), format="%d"),
+    },
+)
+e1, e2 = st.columns(2)
+e1.download_button(t("explore.csv"), export.to_csv(ind_f, build),
+                   file_name=export.file_name("indicators", build, "csv"), mime="text/csv",
+                   key="dl_ind_csv", on_click="ignore")
+e2.download_button(t("explore.excel_csv"), export.to_excel_csv(ind_f, build),
+                   file_name=export.file_name("indicators_excel_it", build, "csv"),
+                   mime="text/csv", key="dl_ind_excel", on_click="ignore")

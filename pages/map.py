@@ -1,0 +1,114 @@
+"""Map (Mappa): organisations by kind, comuni choropleth, province borders, selection card."""
+
+import streamlit as st
+
+from beautyvalley import filters, i18n, maps, queries
+from beautyvalley.formatting import html_escape, md_escape, source_line
+
+t = i18n.t
+f = filters.current()
+lang = f.lang
+
+st.title(t("map.title"))
+points = queries.organisations(f)
+comuni = queries.comuni_layer(f)
+provinces = queries.provinces_layer()
+
+c1, c2 = st.columns([3, 1])
+mode = c1.radio(
+    t("map.choropleth"), options=["density", "count", "off"], horizontal=True, key="map_choropleth",
+    format_func=lambda m: t(f"map.choropleth_{m}"),
+)
+basemap = c2.toggle(t("map.basemap"), value=False, key="map_basemap", help=t("map.basemap_help"))
+
+kind_names = {k: i18n.kind_label(k) for k in filters.kind_options()}
+seg = queries.segments()
+labels = {
+    **{f"kind_{k}": v for k, v in kind_names.items()},
+    **{f"segment_{s}": (lab or s) for s, lab in zip(seg["segment"], seg[f"label_{lang}"])},
+    "segments": t("col.segments"), "comune": t("col.comune"), "website": t("col.website"),
+    "employees": t("col.employees"), "approximate_location": t("map.approximate_short"),
+    "organisations": t("map.sites_here"), "per_10000": t("map.choropleth_density"),
+    "population": t("map.population"),
+}
+choropleth = None if mode == "off" else mode
+deck = maps.build_deck(
+    points, comuni, provinces,
+    choropleth=choropleth,
+    basemap=basemap,
+    labels=labels,
+    lang=lang,
+    map_style=maps.BLANK_STYLE,
+)
+event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
+                        height=620)
+
+def _swatches(rows):
+    """Legend as HTML: colour swatch + label; every label is escaped."""
+    return (
+        "<div style='display:flex;flex-wrap:wrap;gap:12px;font-size:0.85rem'>"
+        + "".join(
+            f"<span><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
+            f"background:{html_escape(colour)};margin-right:4px'></span>{html_escape(label)}</span>"
+            for label, colour in rows
+        )
+        + "</div>"
+    )
+
+
+present = set(points["kind"].dropna())
+st.html(_swatches([(label, colour) for kind, label, colour in maps.kind_legend(labels)
+                   if kind in present]))
+if choropleth is not None:
+    st.html("<div style='font-size:0.8rem'>" + html_escape(t(f"map.choropleth_{mode}")) + "</div>"
+            + _swatches(maps.choropleth_legend(points, comuni, choropleth, lang=lang)))
+on_map = points.dropna(subset=["lat", "lon"])
+approx = int((on_map["location_precision"] == "comune").sum())
+st.caption(
+    t("map.location_note", shown=i18n.fmt_int(len(on_map)), total=i18n.fmt_int(len(points)),
+      approx=i18n.fmt_int(approx), missing=i18n.fmt_int(len(points) - len(on_map)))
+)
+st.caption(t("map.sources_note"))
+
+# ---- selection -> organisation card
+selected_id = None
+try:
+    objects = (event.selection or {}).get("objects", {}) if event is not None else {}
+except AttributeError:
+    objects = {}
+for layer_objects in (objects or {}).values():
+    for obj in layer_objects or []:
+        if isinstance(obj, dict) and obj.get("org_id"):
+            selected_id = obj["org_id"]
+            break
+    if selected_id:
+        break
+
+if selected_id is None:
+    st.info(t("map.select_hint"))
+else:
+    card = queries.org_card(selected_id)
+    if card is None:
+        st.warning(t("map.not_found"))
+    else:
+        st.subheader(md_escape(card["name"]))
+        rows = []
+        for col, value in card.items():
+            if col in ("source_urls", "name"):
+                continue
+            if hasattr(value, "tolist") and not isinstance(value, str):
+                value = value.tolist()
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            rows.append({t("map.field"): i18n.column_label(col),
+                         t("map.value"): "" if value is None or value != value else str(value)})
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.markdown(t("common.sources") + ": " + source_line(list(card["source_urls"] or []),
+                                                            card["source_date"]))
+        others = queries.group_sites(card["group_id"], card["org_id"])
+        st.markdown("**" + t("map.other_sites") + "**")
+        if others.empty:
+            st.caption(t("map.no_other_sites"))
+        else:
+            st.dataframe(others.rename(columns=lambda c: i18n.column_label(c)), hide_index=True,
+                         width="stretch")
