@@ -14,7 +14,7 @@ from rich.table import Table
 
 from . import paths
 
-console = Console(stderr=False, highlight=False)
+console = Console(stderr=False, highlight=False, width=160)
 err = Console(stderr=True, highlight=False)
 
 

@@ -122,14 +122,16 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
 
 
 def _detect_delimiter(sample_lines: list[str]) -> str:
+    """The delimiter that yields a recognised header row (title lines above it allowed), then the one
+    that splits the sample most consistently into most columns."""
     best, best_score = ",", -1
     for d in DELIMITERS:
-        counts = [next(csv.reader([ln], delimiter=d), []).__len__() for ln in sample_lines if ln.strip()]
-        if not counts:
+        rows = [next(csv.reader([ln], delimiter=d), []) for ln in sample_lines if ln.strip()]
+        if not rows:
             continue
-        # prefer the delimiter that yields a recognised header, then most columns, consistently
-        header_hits = len(map_headers(next(csv.reader([sample_lines[0]], delimiter=d), [])))
-        score = header_hits * 1000 + min(counts) * 10 + (counts.count(counts[0]) == len(counts))
+        header_hits = max(len(map_headers(r)) for r in rows[:HEADER_SEARCH_ROWS])
+        counts = [len(r) for r in rows]
+        score = header_hits * 10000 + min(max(counts), 999) * 10 + (len(set(counts)) == 1)
         if score > best_score:
             best, best_score = d, score
     return best

@@ -77,12 +77,17 @@ class _Collector:
         return pd.concat(self.parts, ignore_index=True)
 
 
+def _omap(series: pd.Series, fn) -> pd.Series:
+    """Series.map that keeps None as None (pandas 3 would infer a str dtype and turn None into NaN)."""
+    return pd.Series([fn(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype=object)
+
+
 def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     """Apply fn(value) -> (parsed, message) once per distinct value."""
     uniq = pd.unique(series.to_numpy(dtype=object))
     results = {v: fn(v) for v in uniq}
-    parsed = series.map(lambda v: results[v][0])
-    msgs = series.map(lambda v: results[v][1])
+    parsed = _omap(series, lambda v: results[v][0])
+    msgs = _omap(series, lambda v: results[v][1])
     return parsed, msgs
 
 
@@ -108,39 +113,39 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
     # Oversized values reject the row (e.g. a 10 MB line); they are shown truncated.
     too_long = np.zeros(n, dtype=bool)
     for f, s in cols.items():
-        lens = s.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        lens = _omap(s, lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
         m = lens > MAX_FIELD_LEN
         if m.any():
-            errors.add(m, f, s.map(_short), s.map(lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
+            errors.add(m, f, _omap(s, _short), _omap(s, lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
                                                  if isinstance(v, str) else None), "error")
             too_long |= m
-    safe = lambda f: col(f).astype(object).mask(too_long).map(lambda v: None if isinstance(v, float) and v != v else v)  # noqa: E731
+    safe = lambda f: _omap(col(f).astype(object).mask(too_long), lambda v: None if isinstance(v, float) and v != v else v)  # noqa: E731
 
-    name = safe("name").map(clean_text)
-    errors.add(name.isna().to_numpy() & ~too_long, "name", col("name").map(_short), "name is empty", "error")
+    name = _omap(safe("name"), clean_text)
+    errors.add(name.isna().to_numpy() & ~too_long, "name", _omap(col("name"), _short), "name is empty", "error")
     out["name"] = name
 
     # Place
     comune_raw, prov_raw = safe("comune"), safe("province")
     pairs = pd.Series([(clean_text(c), clean_text(p)) for c, p in zip(comune_raw, prov_raw)], dtype=object)
     placed, _ = _map_unique(pairs, lambda p: (ctx.places.resolve(*p), None))
-    code = placed.map(lambda r: r.code)
-    perr = placed.map(lambda r: r.error)
-    pwarn = placed.map(lambda r: r.warning)
-    missing = comune_raw.map(clean_text).isna().to_numpy()
+    code = _omap(placed, lambda r: r.code)
+    perr = _omap(placed, lambda r: r.error)
+    pwarn = _omap(placed, lambda r: r.warning)
+    missing = _omap(comune_raw, clean_text).isna().to_numpy()
     allow_unplaced = role == "registry"
     err_mask = perr.notna().to_numpy() & ~too_long & ~(missing & allow_unplaced)
-    errors.add(err_mask, "comune", pairs.map(lambda p: " / ".join(x for x in p if x) or None), perr, "error")
-    warns.add(pwarn.notna().to_numpy(), "comune", comune_raw.map(_short), pwarn, "warning")
+    errors.add(err_mask, "comune", _omap(pairs, lambda p: " / ".join(x for x in p if x) or None), perr, "error")
+    warns.add(pwarn.notna().to_numpy(), "comune", _omap(comune_raw, _short), pwarn, "warning")
     out["comune_code"] = code
 
     kind, kerr = _map_unique(safe("kind"), parse_kind)
-    errors.add(kerr.notna().to_numpy(), "kind", col("kind").map(_short), kerr, "error")
+    errors.add(kerr.notna().to_numpy(), "kind", _omap(col("kind"), _short), kerr, "error")
     out["kind"] = kind
 
     if role == "registry":
-        src_missing = safe("source_url").map(lambda v: not parse_urls(v)[0]).to_numpy() & ~too_long
-        errors.add(src_missing, "source_url", col("source_url").map(_short),
+        src_missing = _omap(safe("source_url"), lambda v: not parse_urls(v)[0]).to_numpy() & ~too_long
+        errors.add(src_missing, "source_url", _omap(col("source_url"), _short),
                    "no http(s) source URL: every registry row needs the page that states it", "error")
 
     # Warnings: the value is blanked or corrected, the row kept.
@@ -150,26 +155,26 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
         bad_range = vals.notna() & ((vals < lo) | (vals > hi))
         frac = vals.notna() & integer & (vals % 1 != 0)
         msg = msg.where(msg.notna(), None)
-        msg = msg.mask(bad_range, vals.map(lambda v: f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}"))
+        msg = msg.mask(bad_range, _omap(vals, lambda v: f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}"))
         msg = msg.mask(frac & msg.isna(), "not a whole number")
-        warns.add(msg.notna().to_numpy(), field_name, col(field_name).map(_short), msg, "warning")
+        warns.add(msg.notna().to_numpy(), field_name, _omap(col(field_name), _short), msg, "warning")
         vals = vals.mask(msg.notna())
         out[target or field_name] = vals
 
     number("employees", 0, MAX_EMPLOYEES, integer=True)
     number("revenue_eur", 0, MAX_REVENUE_EUR)
     if "revenue_meur" in cols:
-        number("revenue_meur", 0, MAX_REVENUE_EUR / 1e6, scale=1e6, target="_rev_m")
+        number("revenue_meur", 0, MAX_REVENUE_EUR, scale=1e6, target="_rev_m")
         out["revenue_eur"] = out["revenue_eur"].fillna(out["_rev_m"])
         out = out.drop(columns="_rev_m")
 
     for f in ("founded", "employees_year", "revenue_year"):
         parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
-        warns.add(msg.notna().to_numpy(), f, col(f).map(_short), msg, "warning")
+        warns.add(msg.notna().to_numpy(), f, _omap(col(f), _short), msg, "warning")
         out[f] = parsed.astype("Int64")
 
     vat, vmsg = _map_unique(safe("vat"), parse_vat)
-    warns.add(vmsg.notna().to_numpy(), "vat", col("vat").map(_short), vmsg.map(lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    warns.add(vmsg.notna().to_numpy(), "vat", _omap(col("vat"), _short), _omap(vmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
     out["vat"] = vat
 
     def ateco_fn(v):
@@ -179,16 +184,16 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
         r = classification.to_2025(t)
         return r.code, r.warning
     at, amsg = _map_unique(safe("ateco"), ateco_fn)
-    warns.add(amsg.notna().to_numpy(), "ateco", col("ateco").map(_short), amsg, "warning")
+    warns.add(amsg.notna().to_numpy(), "ateco", _omap(col("ateco"), _short), amsg, "warning")
     out["ateco"] = at
 
     web, wmsg = _map_unique(safe("website"), parse_url)
-    warns.add(wmsg.notna().to_numpy(), "website", col("website").map(_short), wmsg.map(lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    warns.add(wmsg.notna().to_numpy(), "website", _omap(col("website"), _short), _omap(wmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
     out["website"] = web
 
     src, smsg = _map_unique(safe("source_url"), lambda v: (lambda r: (r[0], "; ".join(r[1]) or None))(parse_urls(v)))
-    warns.add(smsg.notna().to_numpy(), "source_url", col("source_url").map(_short), smsg, "warning")
-    out["source_urls"] = src.map(lambda v: list(v) if isinstance(v, list) else [])
+    warns.add(smsg.notna().to_numpy(), "source_url", _omap(col("source_url"), _short), smsg, "warning")
+    out["source_urls"] = _omap(src, lambda v: list(v) if isinstance(v, list) else [])
 
     def seg_fn(v):
         codes, bad = [], []
@@ -197,29 +202,29 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
             (codes if c else bad).append(c or p)
         return list(dict.fromkeys(codes)), (f"unknown segment(s) {', '.join(map(repr, bad))}; dropped" if bad else None)
     seg, segmsg = _map_unique(safe("segment"), seg_fn)
-    warns.add(segmsg.notna().to_numpy(), "segment", col("segment").map(_short), segmsg, "warning")
+    warns.add(segmsg.notna().to_numpy(), "segment", _omap(col("segment"), _short), segmsg, "warning")
     out["segments"] = seg
-    out["specialties"] = safe("specialties").map(split_list)
+    out["specialties"] = _omap(safe("specialties"), split_list)
 
     def vocab(field_name, allowed):
-        vals = safe(field_name).map(clean_text).map(lambda v: v.lower().replace(" ", "_") if v else None)
+        vals = _omap(_omap(safe(field_name), clean_text), lambda v: v.lower().replace(" ", "_") if isinstance(v, str) else None)
         bad = vals.notna() & ~vals.isin(allowed)
-        warns.add(bad.to_numpy(), field_name, col(field_name).map(_short),
+        warns.add(bad.to_numpy(), field_name, _omap(col(field_name), _short),
                   f"not one of {', '.join(sorted(allowed))}; dropped", "warning")
         out[field_name] = vals.mask(bad)
     vocab("site_type", SITE_TYPES)
     vocab("figure_scope", FIGURE_SCOPES)
     vocab("cluster_role", CLUSTER_ROLES)
 
-    sd = safe("source_date").map(clean_text)
+    sd = _omap(safe("source_date"), clean_text)
     bad_sd = sd.notna() & ~sd.fillna("").str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")
     future_sd = sd.notna() & ~bad_sd & (sd.fillna("").str[:4].map(lambda y: y.isdigit() and int(y) > ctx.today.year))
-    warns.add(bad_sd.to_numpy(), "source_date", col("source_date").map(_short), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
-    warns.add(future_sd.to_numpy(), "source_date", col("source_date").map(_short), "date in the future; dropped", "warning")
+    warns.add(bad_sd.to_numpy(), "source_date", _omap(col("source_date"), _short), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
+    warns.add(future_sd.to_numpy(), "source_date", _omap(col("source_date"), _short), "date in the future; dropped", "warning")
     out["source_date"] = sd.mask(bad_sd | future_sd)
 
     for f in TEXT_FIELDS:
-        out[f] = safe(f).map(clean_text)
+        out[f] = _omap(safe(f), clean_text)
 
     _coordinates(out, safe("lat"), safe("lon"), col, ctx, warns)
 
@@ -233,12 +238,12 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
 def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:
     lat, lat_msg = _map_unique(lat_raw, parse_number)
     lon, lon_msg = _map_unique(lon_raw, parse_number)
-    warns.add(lat_msg.notna().to_numpy(), "lat", col("lat").map(_short), lat_msg, "warning")
-    warns.add(lon_msg.notna().to_numpy(), "lon", col("lon").map(_short), lon_msg, "warning")
+    warns.add(lat_msg.notna().to_numpy(), "lat", _omap(col("lat"), _short), lat_msg, "warning")
+    warns.add(lon_msg.notna().to_numpy(), "lon", _omap(col("lon"), _short), lon_msg, "warning")
     lat, lon = lat.astype("float64"), lon.astype("float64")
     both = lat.notna() & lon.notna()
     one = lat.notna() ^ lon.notna()
-    warns.add(one.to_numpy(), "lat", col("lat").map(_short), "only one of latitude/longitude given; dropped", "warning")
+    warns.add(one.to_numpy(), "lat", _omap(col("lat"), _short), "only one of latitude/longitude given; dropped", "warning")
     la0, la1, lo0, lo1 = ITALY_BBOX
     inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
     swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)
