@@ -128,7 +128,7 @@ def _export(args) -> int:
         for t in tables:
             out = args.parquet / f"{t}.parquet"
             con.table(f"mart.{t}").write_parquet(str(out))  # names come from the catalogue
-            n = con.execute(f'SELECT count(*) FROM mart."{t}"').fetchone()[0]
+            n = con.execute(f'SELECT count(*) FROM mart."{t}"').fetchall()[0][0]
             console.print(f"mart.{t}: {n} rows -> {out}")
     return 0
 

@@ -142,7 +142,7 @@ def parse_url(text: str | None) -> tuple[str | None, str | None]:
     t = str(text).strip()
     if re.fullmatch(r"(?i)www\.[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?", t):
         t = "https://" + t
-    if re.fullmatch(r"(?i)https?://[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/[^\s<>\"]*)?", t):
+    if re.fullmatch(r"(?i)https?://[a-z0-9-]+(\.[a-z0-9-]+)+\.?(:\d+)?(/[^\s<>\"]*)?", t):
         return t, None
     return None, f"{text!r} is not a web address (http:// or https://)"
 
