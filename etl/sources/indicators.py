@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..registry.reading import sha256_of
-from ..registry.values import clean_text, parse_number, parse_url, parse_year
+from ..registry.values import clean_text, parse_number, parse_urls, parse_year
 
 COLUMNS = ["indicator_id", "entity", "entity_type", "metric", "value", "unit", "year", "year_basis", "scope",
            "comparable_group", "source_url", "source_date", "note"]
@@ -51,9 +51,9 @@ def load(path: Path, today: date | None = None):
             errs.append(("value", r["value"], err))
         if rec["unit"] and rec["unit"] not in UNITS:
             errs.append(("unit", r["unit"], f"unit must be one of {', '.join(sorted(UNITS))}"))
-        url, err = parse_url(r["source_url"])
-        if rec["source_url"] and err:
-            errs.append(("source_url", r["source_url"], err))
+        urls, url_errs = parse_urls(r["source_url"])
+        if rec["source_url"] and (url_errs or not urls):
+            errs.append(("source_url", r["source_url"], "; ".join(url_errs) or "no http(s) URL"))
         sd = rec["source_date"]
         sd_year = int(sd[:4]) if sd and sd[:4].isdigit() else today.year
         year, err = parse_year(r["year"], lo=1800, hi=min(2030, sd_year))
@@ -66,7 +66,7 @@ def load(path: Path, today: date | None = None):
         if errs:
             rejected.extend((file, line, f, v, m) for f, v, m in errs)
             continue
-        rec.update(value=value, year=year, source_url=url, file=file, line=line)
+        rec.update(value=value, year=year, source_url=" | ".join(urls), file=file, line=line)
         valid.append(rec)
     cols = ["file", "line", "field", "value", "reason"]
     return (raw, pd.DataFrame(valid), pd.DataFrame(rejected, columns=cols),
