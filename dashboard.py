@@ -1,7 +1,8 @@
 """Beauty Valley dashboard: entry point (`streamlit run dashboard.py`).
 
 Opens the warehouse (building it first if missing), sets the language, draws the shared
-sidebar and mirrors the filters in the URL, then runs the selected page from pages/.
+sidebar and mirrors the filters in the URL, then runs the selected page from app_pages/ (not "pages/": a folder with that name
+switches Streamlit to its legacy multipage mode, which bypasses st.navigation and this file).
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ except Exception as exc:  # the app cannot work without a warehouse: say why and
 filters.init_from_url()
 
 PAGES = [
-    st.Page("pages/overview.py", title=t("page.overview"), icon="📊", url_path="overview", default=True),
-    st.Page("pages/map.py", title=t("page.map"), icon="🗺️", url_path="map"),
-    st.Page("pages/sectors.py", title=t("page.sectors"), icon="🧪", url_path="sectors"),
-    st.Page("pages/benchmarks.py", title=t("page.benchmarks"), icon="⚖️", url_path="benchmarks"),
-    st.Page("pages/explore.py", title=t("page.explore"), icon="⬇️", url_path="explore"),
-    st.Page("pages/sources.py", title=t("page.sources"), icon="📚", url_path="sources"),
+    st.Page("app_pages/overview.py", title=t("page.overview"), icon="📊", url_path="overview", default=True),
+    st.Page("app_pages/map.py", title=t("page.map"), icon="🗺️", url_path="map"),
+    st.Page("app_pages/sectors.py", title=t("page.sectors"), icon="🧪", url_path="sectors"),
+    st.Page("app_pages/benchmarks.py", title=t("page.benchmarks"), icon="⚖️", url_path="benchmarks"),
+    st.Page("app_pages/explore.py", title=t("page.explore"), icon="⬇️", url_path="explore"),
+    st.Page("app_pages/sources.py", title=t("page.sources"), icon="📚", url_path="sources"),
 ]
 page = st.navigation(PAGES)
 

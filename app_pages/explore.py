@@ -1,5 +1,7 @@
 """Explore & download (Esplora e scarica): filtered table, exports, indicators, how to cite."""
 
+from functools import partial
+
 import streamlit as st
 
 from beautyvalley import export, filters, i18n, queries
@@ -37,19 +39,20 @@ st.dataframe(
 )
 
 st.subheader(t("explore.download"))
+# files are generated only when a button is clicked (deferred download)
 st.caption(t("explore.download_note", date=i18n.fmt_date(build["date"]), build_id=build["build_id"]))
 d1, d2, d3, d4 = st.columns(4)
-d1.download_button(t("explore.csv"), export.to_csv(orgs, build),
+d1.download_button(t("explore.csv"), partial(export.to_csv, orgs, build),
                    file_name=export.file_name("organisations", build, "csv"),
                    mime="text/csv", key="dl_csv", on_click="ignore")
-d2.download_button(t("explore.excel_csv"), export.to_excel_csv(orgs, build),
+d2.download_button(t("explore.excel_csv"), partial(export.to_excel_csv, orgs, build),
                    file_name=export.file_name("organisations_excel_it", build, "csv"),
                    mime="text/csv", key="dl_excel", on_click="ignore", help=t("explore.excel_help"))
-d3.download_button(t("explore.geojson"), export.to_geojson(orgs, build),
+d3.download_button(t("explore.geojson"), partial(export.to_geojson, orgs, build),
                    file_name=export.file_name("organisations", build, "geojson"),
                    mime="application/geo+json", key="dl_geojson", on_click="ignore",
                    help=t("explore.geojson_help"))
-d4.download_button(t("explore.dictionary"), export.data_dictionary_csv(list(orgs.columns), lang),
+d4.download_button(t("explore.dictionary"), partial(export.data_dictionary_csv, list(orgs.columns), lang),
                    file_name=export.file_name("data_dictionary_" + lang, build, "csv"),
                    mime="text/csv", key="dl_dict", on_click="ignore")
 
@@ -78,9 +81,9 @@ st.dataframe(
     },
 )
 e1, e2 = st.columns(2)
-e1.download_button(t("explore.csv"), export.to_csv(ind_f, build),
+e1.download_button(t("explore.csv"), partial(export.to_csv, ind_f, build),
                    file_name=export.file_name("indicators", build, "csv"), mime="text/csv",
                    key="dl_ind_csv", on_click="ignore")
-e2.download_button(t("explore.excel_csv"), export.to_excel_csv(ind_f, build),
+e2.download_button(t("explore.excel_csv"), partial(export.to_excel_csv, ind_f, build),
                    file_name=export.file_name("indicators_excel_it", build, "csv"),
                    mime="text/csv", key="dl_ind_excel", on_click="ignore")

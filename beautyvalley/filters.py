@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from beautyvalley import i18n, queries
+from beautyvalley.formatting import md_escape
 
 DEFAULT_PROVINCES: tuple[str, ...] = ("CR", "LO", "MI", "BG")
 KIND_VOCABULARY: tuple[str, ...] = (
@@ -228,6 +229,7 @@ def render_language_switch() -> None:
         options=list(i18n.LANGS),
         format_func=lambda code: i18n.LANGUAGE_NAMES[code],
         key=LANG_KEY,
+        persist_state="session",
         selection_mode="single",
         required=True,
     )
@@ -245,6 +247,7 @@ def render_sidebar() -> Filters:
         options=prov_df["province"].tolist(),
         format_func=lambda p: f"{prov_names.get(p, p)} ({p})",
         key=FIELDS["provinces"][1],
+        persist_state="session",
         help=t("sidebar.provinces_help"),
         placeholder=t("sidebar.all_lombardy"),
     )
@@ -259,6 +262,7 @@ def render_sidebar() -> Filters:
         options=list(com_names),
         format_func=lambda c: com_names.get(c, c),
         key=ckey,
+        persist_state="session",
         placeholder=t("sidebar.all_comuni"),
     )
     st.subheader(t("sidebar.activity"))
@@ -267,6 +271,7 @@ def render_sidebar() -> Filters:
         options=kind_options(),
         format_func=lambda k: i18n.kind_label(k, lang),
         key=FIELDS["kinds"][1],
+        persist_state="session",
         placeholder=t("sidebar.any"),
     )
     seg_df = queries.segments()
@@ -276,17 +281,20 @@ def render_sidebar() -> Filters:
         options=seg_df["segment"].tolist(),
         format_func=lambda s: seg_labels.get(s) or s,
         key=FIELDS["segments"][1],
+        persist_state="session",
         placeholder=t("sidebar.any"),
     )
     st.multiselect(
         t("sidebar.specialty"),
         options=queries.specialties(),
         key=FIELDS["specialties"][1],
+        persist_state="session",
         placeholder=t("sidebar.any"),
     )
     st.text_input(
         t("sidebar.name"),
         key=FIELDS["name"][1],
+        persist_state="session",
         max_chars=MAX_NAME_CHARS,
         placeholder=t("sidebar.name_placeholder"),
     )
@@ -302,7 +310,7 @@ def show_notices() -> None:
         st.session_state[_NOTICES] = []
         return
     lines = [i18n.t(key, **kw) for key, kw in notices]
-    st.warning(i18n.t("notice.header") + "\n\n" + "\n".join(f"- {i18n.md_escape(x)}" for x in lines))
+    st.warning(i18n.t("notice.header") + "\n\n" + "\n".join(f"- {md_escape(x)}" for x in lines))
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""AppTest tests of the dashboard pages on the fixture warehouse.
+
+Expected numbers are computed here straight from the fixture DuckDB file (SQL or pandas),
+never from the app's own query functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "map", "sectors", "benchmarks", "explore", "sources"]
+HOSTILE = "<img src=x onerror=alert(1)>"
+FORMULA_PREFIX = "=HYPERLINK("
+BEAUTY_VALLEY = ("CR", "LO", "MI", "BG")
+
+
+@pytest.fixture()
+def db(fixture_db, monkeypatch) -> Path:
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(fixture_db))
+    return fixture_db
+
+
+def sql(db: Path, query: str, params=None):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
+
+
+def app(query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if query_params:
+        at.query_params.update(query_params)
+    return at.run()
+
+
+def url_values(at: AppTest, param: str) -> list[str]:
+    """The values of a URL parameter after the run (AppTest gives one value as a str)."""
+    value = at.query_params.get(param)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    for m in at.metric:
+        if m.label == label:
+            return m.value
+    raise AssertionError(f"no metric {label!r} in {[m.label for m in at.metric]}")
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info, *at.title,
+                               *at.subheader)]
+    return "\n".join(str(p) for p in parts)
+
+
+def n_groups(db: Path, provinces=BEAUTY_VALLEY, kind: str | None = None) -> int:
+    q = "SELECT count(DISTINCT group_id) FROM mart.organisations WHERE list_contains(?, province)"
+    params = [list(provinces)]
+    if kind:
+        q += " AND kind = ?"
+        params.append(kind)
+    return sql(db, q, params)[0][0]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(db, page):
+    at = app()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.title) == 1 and at.title[0].value
+
+
+def test_overview_counts_match_the_warehouse_and_change_with_a_filter(db):
+    at = app()
+    assert metric(at, "Organizzazioni") == str(n_groups(db))
+    assert metric(at, "Imprese") == str(n_groups(db, kind="company"))
+    at.multiselect(key="f_kind").set_value(["university"]).run()
+    expected = n_groups(db, kind="university")
+    assert expected != n_groups(db)
+    assert metric(at, "Organizzazioni") == str(expected)
+
+
+def test_employee_coverage_is_stated(db):
+    at = app()
+    known = sql(db, "SELECT count(DISTINCT group_id) FROM mart.organisations WHERE kind='company' "
+                    "AND employees IS NOT NULL AND list_contains(?, province)", [list(BEAUTY_VALLEY)])[0][0]
+    total = n_groups(db, kind="company")
+    assert f"Addetti noti per {known} imprese su {total}" in all_text(at)
+
+
+def test_province_filter_changes_numbers(db):
+    at = app()
+    at.multiselect(key="f_prov").set_value(["MB"]).run()
+    assert metric(at, "Organizzazioni") == str(n_groups(db, provinces=["MB"]))
+    assert url_values(at, "prov") == ["MB"]
+
+
+def test_language_switch_changes_labels(db):
+    at = app()
+    assert at.title[0].value == "Panoramica della Beauty Valley"
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.title[0].value == "Beauty Valley overview"
+    assert any(m.label == "Organisations" for m in at.metric)
+    assert url_values(at, "lang") == ["en"]
+
+
+def test_lang_query_parameter_selects_english(db):
+    at = app({"lang": "en"})
+    assert at.title[0].value == "Beauty Valley overview"
+    assert at.multiselect(key="f_prov").label == "Provinces"
+
+
+def test_number_format_follows_language(db):
+    # revenue of the Beauty Valley companies is in the tens of millions: '… mln €' vs '€… m'
+    it = metric(app(), "Fatturato noto")
+    en = metric(app({"lang": "en"}), "Known revenue")
+    assert it.endswith("mln €") and "," in it
+    assert en.startswith("€") and en.endswith(" m") and "." in en
+
+
+def test_url_with_filters_reproduces_the_view(db):
+    at = app({"prov": ["MI", "BG"], "kind": ["company"], "q": "alfa"})
+    assert at.multiselect(key="f_prov").value == ["MI", "BG"]
+    assert at.multiselect(key="f_kind").value == ["company"]
+    assert at.text_input(key="f_q").value == "alfa"
+    expected = sql(db, "SELECT count(DISTINCT group_id) FROM mart.organisations WHERE "
+                       "province IN ('MI','BG') AND kind='company' AND lower(name) LIKE '%alfa%'")[0][0]
+    assert metric(at, "Organizzazioni") == str(expected)
+    assert not at.warning
+
+
+def test_comma_separated_and_all_province_values(db):
+    at = app({"prov": "CR,LO"})
+    assert at.multiselect(key="f_prov").value == ["CR", "LO"]
+    at = app({"prov": "all"})
+    assert at.multiselect(key="f_prov").value == []
+    total = sql(db, "SELECT count(DISTINCT group_id) FROM mart.organisations")[0][0]
+    assert metric(at, "Organizzazioni") == str(total)
+
+
+def test_invalid_url_values_are_ignored_with_a_notice(db):
+    at = app({"prov": ["ZZ", "MI"], "kind": ["alien"], "lang": "xx", "bogus": "1"})
+    assert not at.exception
+    assert at.multiselect(key="f_prov").value == ["MI"]
+    assert at.multiselect(key="f_kind").value == []
+    notice = " ".join(w.value for w in at.warning)
+    assert "ZZ" in notice and "alien" in notice and "xx" in notice and "bogus" in notice
+    assert at.title[0].value == "Panoramica della Beauty Valley"
+
+
+def test_filters_survive_page_changes_and_stay_in_the_url(db):
+    at = app()
+    at.multiselect(key="f_kind").set_value(["company"]).run()
+    at.switch_page("app_pages/sectors.py").run()
+    assert at.multiselect(key="f_kind").value == ["company"]
+    assert url_values(at, "kind") == ["company"]
+    at.switch_page("app_pages/overview.py").run()
+    assert metric(at, "Organizzazioni") == str(n_groups(db, kind="company"))
+
+
+class Downloads:
+    """Records the deferred download callables the page registers, by file name."""
+
+    def __init__(self, monkeypatch):
+        self.files: dict[str, object] = {}
+        original = MediaFileManager.add_deferred
+
+        def spy(mgr, data_callable, mimetype, coordinates, file_name=None, **kw):
+            self.files[file_name] = data_callable
+            return original(mgr, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+        monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+
+    def get(self, prefix: str) -> bytes:
+        names = [n for n in self.files if n and n.startswith(prefix)]
+        assert len(names) == 1, (prefix, list(self.files))
+        data = self.files[names[0]]()
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def test_csv_download_contains_exactly_the_filtered_rows(db, monkeypatch):
+    downloads = Downloads(monkeypatch)
+    at = app({"prov": ["LO", "BG"], "kind": ["company"]})
+    at.switch_page("app_pages/explore.py").run()
+    assert not at.exception
+    db_rows = sql(db, "SELECT org_id, source_urls FROM mart.organisations WHERE "
+                      "province IN ('LO','BG') AND kind='company'")
+    expected = {r[0] for r in db_rows}
+    sources = {r[0]: " | ".join(r[1]) for r in db_rows}
+    build_date = sql(db, "SELECT strftime(max(finished), '%Y-%m-%d') FROM meta.load_runs")[0][0]
+    name = f"beautyvalley_organisations_{build_date}.csv"
+    assert name in downloads.files
+    rows = list(csv.DictReader(io.StringIO(downloads.get(name).decode("utf-8"))))
+    assert {r["org_id"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    assert all(r["build_date"] == build_date for r in rows)
+    assert {r["org_id"]: r["source_urls"] for r in rows} == sources
+    # the hostile formula name is neutralised, the <img> name is kept as plain text
+    names = {r["name"] for r in rows}
+    assert not any(n.startswith(("=", "+", "@")) for n in names)
+    assert any(n.startswith("'" + FORMULA_PREFIX) for n in names)
+
+    excel = downloads.get(f"beautyvalley_organisations_excel_it_{build_date}.csv")
+    assert excel.startswith("\ufeff".encode("utf-8"))
+    excel_rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";"))
+    assert {r["org_id"] for r in excel_rows} == expected
+
+
+def test_row_count_is_shown(db):
+    at = app({"prov": "all"})
+    at.switch_page("app_pages/explore.py").run()
+    total = sql(db, "SELECT count(*) FROM mart.organisations")[0][0]
+    assert f"**{total}** sedi" in all_text(at)
+
+
+def test_hostile_name_is_escaped_on_screen(db):
+    at = app({"prov": "all", "q": HOSTILE})
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+        text = all_text(at)
+        assert HOSTILE not in text, page
+        for h in at.get("html") if hasattr(at, "get") else []:
+            assert HOSTILE not in h.proto.body
+    at.switch_page("app_pages/explore.py").run()
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in all_text(at)
+
+
+def test_how_to_cite_names_build_filters_and_link(db):
+    at = app({"prov": ["CR"], "kind": ["company"], "lang": "en"})
+    at.switch_page("app_pages/explore.py").run()
+    build_id = sql(db, "SELECT build_id FROM meta.load_runs")[0][0]
+    code = [c.value for c in at.code]
+    assert any("prov=CR" in c and "kind=company" in c and "lang=en" in c for c in code)
+    text = all_text(at)
+    assert build_id.replace("-", "\\-") in text
+    assert "Cremona" in text and "Company" in text
+
+
+def test_sources_page_lists_rejected_rows_and_files(db):
+    at = app()
+    at.switch_page("app_pages/sources.py").run()
+    n_rej = sql(db, "SELECT count(*) FROM staging.rejected_rows")[0][0]
+    frames = [d.value for d in at.dataframe]
+    assert any(len(f) == n_rej and "reason" in f.columns for f in frames)
+    sha = sql(db, "SELECT sha256 FROM meta.load_files")[0][0]
+    assert any("sha256" in f.columns and sha in set(f["sha256"]) for f in frames)
+
+
+def test_sectors_matrix_marks_empty_cells(db):
+    at = app()
+    at.switch_page("app_pages/sectors.py").run()
+    present = {(s, p) for s, p in sql(db, "SELECT DISTINCT unnest(segments), province FROM "
+                                          "mart.organisations WHERE province IN ('CR','LO','MI','BG')")}
+    n_seg = sql(db, "SELECT count(*) FROM mart.segments")[0][0]
+    gaps = n_seg * 4 - len(present)
+    assert gaps > 0
+    assert f"{gaps} celle vuote su {n_seg * 4}" in all_text(at)
