@@ -470,12 +470,31 @@ def _prepare_indicators(df: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
-def _facet_title(rows: pd.DataFrame, labels: Mapping[str, str] | None) -> str:
-    scopes = [s for s in rows.get("scope", pd.Series(dtype=object)).dropna().unique() if str(s).strip()]
+def _shorten(text: str, max_chars: int) -> str:
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+
+
+def _facet_title(rows: pd.DataFrame, labels: Mapping[str, str] | None, max_chars: int = 90) -> tuple[str, str]:
+    """(short title, full scope text) of a facet, both HTML-escaped.
+
+    The short title is the first scope, cut to ``max_chars`` with "…" and "(+n)"
+    when the facet's rows state several scopes; the full text goes to the hover.
+    """
+    scopes = [str(s) for s in rows.get("scope", pd.Series(dtype=object)).dropna().unique() if str(s).strip()]
     group = rows["_group"].iloc[0]
-    scope_label = _label(labels, "scope", "")
-    text = "; ".join(_esc(s) for s in scopes) if scopes else _esc("" if group.startswith("__alone__") else group)
-    return f"{_esc(scope_label)}: {text}" if scope_label and text else text
+    if not scopes:
+        scopes = [] if group.startswith("__alone__") else [group]
+    prefix = _label(labels, "scope", "")
+    prefix = f"{prefix}: " if prefix else ""
+    if not scopes:
+        return "", ""
+    short = _shorten(scopes[0], max_chars) + (f" (+{len(scopes) - 1})" if len(scopes) > 1 else "")
+    return _esc(prefix + short), _esc("; ".join(scopes))
+
+
+def _left_align_titles(fig: go.Figure) -> None:
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": 12})
 
 
 def benchmark_bar(
@@ -512,7 +531,8 @@ def benchmark_bar(
         _layout(fig, labels)
         return fig
     points = _aggregate_points(data, fmt, labels)
-    titles = [_facet_title(data[data["_facet"] == f], labels) for f in facets]
+    facet_texts = [_facet_title(data[data["_facet"] == f], labels) for f in facets]
+    titles = [short for short, _ in facet_texts]
     sizes = []
     for facet in facets:
         p = points[points["_facet"] == facet]
@@ -559,8 +579,8 @@ def benchmark_bar(
                     if ranged
                     else None
                 ),
-                customdata=list(zip(p["text"], p["sources"])),
-                hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>"
+                customdata=[(t, src, facet_texts[i - 1][1]) for t, src in zip(p["text"], p["sources"])],
+                hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br><i>%{customdata[2]}</i><br>"
                 + sources_label
                 + ":<br>%{customdata[1]}<extra></extra>",
                 showlegend=False,
@@ -573,6 +593,7 @@ def benchmark_bar(
         fig.update_yaxes(type="category", row=i, col=1)
     height = 90 * len(facets) + 34 * sum(max(s, 1) for s in sizes) + 40
     _layout(fig, labels, height=height, bargap=0.25)
+    _left_align_titles(fig)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
     if _label(labels, "x_title"):
         fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), row=len(facets), col=1)
@@ -646,9 +667,9 @@ def time_series(
         return fig
     facets = list(dict.fromkeys(f for f, _, _ in series))
     several_metrics = len({f.split("\x1f", 1)[0] for f in facets}) > 1
-    titles = []
+    titles, scope_texts = [], {}
     for facet in facets:
-        title = _facet_title(data[data["_facet"] == facet], labels)
+        title, scope_texts[facet] = _facet_title(data[data["_facet"] == facet], labels)
         if several_metrics:
             metric = facet.split("\x1f", 1)[0]
             title = f"{_esc(_code_label(labels, 'metric', metric))} — {title}"
@@ -682,10 +703,10 @@ def time_series(
                     if ranged
                     else None
                 ),
-                customdata=list(zip(p["text"], p["sources"])),
+                customdata=[(t, src, scope_texts[facet]) for t, src in zip(p["text"], p["sources"])],
                 hovertemplate="<b>"
                 + _esc(entity)
-                + "</b><br>%{customdata[0]}<br>"
+                + "</b><br>%{customdata[0]}<br><i>%{customdata[2]}</i><br>"
                 + sources_label
                 + ":<br>%{customdata[1]}<extra></extra>",
             ),
@@ -693,6 +714,7 @@ def time_series(
             col=1,
         )
     _layout(fig, labels, height=max(260, 240 * len(facets)))
+    _left_align_titles(fig)
     fig.update_xaxes(tickformat="d", dtick=1)
     if _label(labels, "y_title"):
         fig.update_yaxes(title_text=_esc(_label(labels, "y_title")))

@@ -70,13 +70,13 @@ UNKNOWN_KIND_COLOUR = (170, 170, 170)
 
 # Choropleth classes, light to dark, and the neutral land/border colours.
 CHOROPLETH_COLOURS: tuple[tuple[int, int, int], ...] = (
-    (244, 232, 236),
-    (226, 192, 205),
-    (203, 148, 169),
-    (170, 98, 126),
-    (118, 48, 78),
+    (247, 238, 242),
+    (236, 211, 221),
+    (219, 176, 193),
+    (196, 134, 158),
+    (160, 88, 116),
 )
-CHOROPLETH_ALPHA = 190
+CHOROPLETH_ALPHA = 170
 LAND_COLOUR = (241, 239, 234, 255)
 COMUNE_LINE_COLOUR = (200, 196, 190, 160)
 PROVINCE_LINE_COLOUR = (70, 64, 60, 230)
@@ -400,7 +400,7 @@ def _comuni_layer(points_df, comuni_df, mode, labels, lang) -> pdk.Layer:
         filled=True,
         get_fill_color="properties.fill",
         get_line_color=list(COMUNE_LINE_COLOUR),
-        line_width_units="pixels",
+        line_width_units="'pixels'",
         get_line_width=0.5,
     )
 
@@ -425,7 +425,7 @@ def _province_layers(provinces_df: pd.DataFrame) -> tuple[pdk.Layer, pdk.Layer]:
         stroked=True,
         filled=False,
         get_line_color=list(PROVINCE_LINE_COLOUR),
-        line_width_units="pixels",
+        line_width_units="'pixels'",
         get_line_width=1.5,
     )
     return land, borders
@@ -539,9 +539,10 @@ def build_deck(
             get_fill_color="fill",
             get_line_color="line",
             get_radius="radius",
-            radius_units="pixels",
+            # Quoted: pydeck turns bare strings into "@@=" expressions (undefined in JS).
+            radius_units="'pixels'",
             stroked=True,
-            line_width_units="pixels",
+            line_width_units="'pixels'",
             get_line_width=1,
         )
     )

@@ -221,12 +221,23 @@ def test_benchmark_scopes_are_separate_facets():
     assert any("members only" in t for t in titles)
 
 
+def test_long_scopes_are_shortened_in_titles_and_full_on_hover():
+    long_scope = "Lombard cosmetics firms " * 10
+    df = pd.DataFrame([indicator("Lombardia", "turnover", 1e9, 2022, "g", scope=long_scope.strip())])
+    fig = charts.benchmark_bar(df, {"scope": "Ambito"})
+    title = fig.layout.annotations[0].text
+    assert title.startswith("Ambito: Lombard cosmetics firms") and title.endswith("…")
+    assert len(title) <= len("Ambito: ") + 90
+    assert fig.data[0].customdata[0][2] == long_scope.strip()
+
+
 def test_benchmark_bar_text_carries_year_and_range_of_sources():
     fig = charts.benchmark_bars(benchmark_frame(), {"sources": "Fonti"}, lang="en")["turnover"]
     industry = next(t for t in fig.data if t.meta["comparable_group"] == "industry")
     bars = dict(zip(industry.y, zip(industry.x, industry.text, industry.customdata)))
     # Latest year per entity: Lombardia 2022 (two sources) not 2021.
-    value, text, (_, sources) = bars["Lombardia"]
+    value, text, (_, sources, scope) = bars["Lombardia"]
+    assert scope == "scope of industry"  # full scope on hover
     assert text == "€8.8 bn – €9.2 bn (2022)"
     assert value == pytest.approx((8.8e9 + 9.2e9) / 2)
     assert "https://src.example/a" in sources and "https://src.example/b" in sources

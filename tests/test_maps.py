@@ -249,6 +249,9 @@ def test_points_layer_pickable_with_ids_and_kind_colours(crema_sites):
     spec = json.loads(deck.to_json())
     points = next(layer for layer in spec["layers"] if layer["id"] == "organisations")
     assert points["pickable"] is True
+    # Units must reach deck.gl as the literal "pixels" (not an "@@=" expression).
+    assert points["radiusUnits"] == "pixels" and points["lineWidthUnits"] == "pixels"
+    assert all(layer.get("lineWidthUnits", "pixels") == "pixels" for layer in spec["layers"])
     assert points["@@type"] == "ScatterplotLayer"
     records = {r["org_id"]: r for r in points["data"]}
     assert set(records) == set(crema_sites["org_id"])
