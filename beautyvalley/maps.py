@@ -33,6 +33,7 @@ English word):
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -41,6 +42,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 KINDS = (
     "company",
@@ -356,38 +358,54 @@ def choropleth_legend(
     ]
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_geometry(text: str) -> dict:
+    """Parsed GeoJSON geometry, cached: the same comuni are drawn on every rerun.
+
+    The returned dict is shared between calls and must not be modified.
+    """
+    return json.loads(text)
+
+
 def _features(df: pd.DataFrame, properties: list[dict]) -> dict:
     features = []
     for geometry, props in zip(df["geometry"], properties):
         if not _text(geometry):
             continue
-        geom = json.loads(geometry) if isinstance(geometry, str) else geometry
+        geom = _parse_geometry(geometry) if isinstance(geometry, str) else geometry
         features.append({"type": "Feature", "geometry": geom, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
 
 def _comuni_layer(points_df, comuni_df, mode, labels, lang) -> pdk.Layer:
-    values = choropleth_values(points_df, comuni_df, mode)
-    counts = choropleth_values(points_df, comuni_df, "count").to_numpy()
+    values = choropleth_values(points_df, comuni_df, mode).to_numpy(dtype=float)
+    counts = choropleth_values(points_df, comuni_df, "count").to_numpy(dtype=float)
     bins = choropleth_bins(values)
     org_label = _label(labels, "organisations", "Organisations")
     dens_label = _label(labels, "per_10000", "per 10,000 inhabitants")
     pop_label = _label(labels, "population", "Population")
+    n_rows = len(comuni_df)
+    names = comuni_df["name"].map(_text).tolist() if "name" in comuni_df else [""] * n_rows
+    provinces = comuni_df["province"].map(_text).tolist() if "province" in comuni_df else [""] * n_rows
+    populations = (
+        pd.to_numeric(comuni_df["population"], errors="coerce").astype(float).tolist()
+        if "population" in comuni_df
+        else [float("nan")] * n_rows
+    )
+    codes = comuni_df["comune_code"].map(_text).tolist()
     props = []
-    for i, row in enumerate(comuni_df.itertuples(index=False)):
-        name = _text(getattr(row, "name", ""))
-        province = _text(getattr(row, "province", ""))
+    for i in range(n_rows):
+        name, province, population, value = names[i], provinces[i], populations[i], values[i]
         lines = [f"{name} ({province})" if province else name, f"{org_label}: {_format_int(counts[i], lang)}"]
-        population = getattr(row, "population", None)
-        if mode == "density" and np.isfinite(values.iloc[i]):
-            lines.append(f"{dens_label}: {_format_decimal(float(values.iloc[i]), lang, 1)}")
-        if population is not None and not pd.isna(population):
+        if mode == "density" and np.isfinite(value):
+            lines.append(f"{dens_label}: {_format_decimal(float(value), lang, 1)}")
+        if np.isfinite(population):
             lines.append(f"{pop_label}: {_format_int(population, lang)}")
         props.append(
             {
-                "comune_code": _text(getattr(row, "comune_code", "")),
-                "value": None if not np.isfinite(values.iloc[i]) else float(values.iloc[i]),
-                "fill": _bin_colour(float(values.iloc[i]), bins),
+                "comune_code": codes[i],
+                "value": float(value) if np.isfinite(value) else None,
+                "fill": _bin_colour(float(value), bins),
                 "tooltip": "\n".join(lines),
             }
         )
@@ -483,6 +501,18 @@ def view_state(points: pd.DataFrame, provinces_df: pd.DataFrame | None = None) -
     )
 
 
+class CompactDeck(pdk.Deck):
+    """A ``pydeck.Deck`` whose ``to_json`` has no indentation.
+
+    pydeck indents its JSON by two spaces, one coordinate per line, which makes the
+    comuni layer about 5x larger than needed; Streamlit sends ``to_json()`` to the
+    browser on every rerun. Same content, same keys (pydeck's own serialiser).
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def build_deck(
     points_df: pd.DataFrame,
     comuni_df: pd.DataFrame | None = None,
@@ -546,7 +576,7 @@ def build_deck(
             get_line_width=1,
         )
     )
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=view_state(points, provinces_df),
         map_provider="carto" if basemap else None,

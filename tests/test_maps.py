@@ -11,6 +11,7 @@ import math
 import re
 
 import pandas as pd
+import pydeck as pdk
 import pytest
 
 from beautyvalley import maps
@@ -298,3 +299,11 @@ def test_view_state_fits_points(crema_sites):
     assert 45.30 < view.latitude < 45.37
     assert 9.50 < view.longitude < 9.69
     assert 5 <= view.zoom <= 13
+
+
+def test_compact_json_has_the_same_content_as_pydeck(crema_sites, comuni, provinces):
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={})
+    assert isinstance(deck, pdk.Deck)
+    compact = deck.to_json()
+    assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))
+    assert len(compact) < len(pdk.Deck.to_json(deck)) / 2
