@@ -1125,6 +1125,22 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Messaggio',
         'en': 'Message',
     },
+    'col.cluster_role_source': {
+        'it': 'Fonte del ruolo nel cluster',
+        'en': 'Cluster role source',
+    },
+    'col.checked': {
+        'it': 'Verificato il',
+        'en': 'Checked on',
+    },
+    'coldesc.cluster_role_source': {
+        'it': 'Versione della fonte che indica il ruolo nel cluster.',
+        'en': 'Which source version names the cluster role.',
+    },
+    'coldesc.checked': {
+        'it': 'Data in cui la riga è stata confermata sulla fonte.',
+        'en': 'Date the row was confirmed against its source.',
+    },
     'coldesc.org_id': {
         'it': 'Identificativo stabile della sede (slug).',
         'en': 'Stable site identifier (slug).',

@@ -67,16 +67,29 @@ def build_if_missing(path: Path | None = None, message: str = "Building the ware
     return True
 
 
-def _close(con: Any) -> None:
-    try:
-        con.close()
-    except Exception:  # pragma: no cover - closing an already closed connection
-        pass
+_open: dict[str, tuple[BuildKey, duckdb.DuckDBPyConnection]] = {}
+_open_lock = threading.Lock()
 
 
-@st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
 def _connect(key: BuildKey) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(key.path, read_only=True)
+    """One read-only connection per warehouse path, replaced when the build key changes.
+
+    DuckDB caches database instances by path within a process: as long as a connection
+    to the old file is open, connecting to the same path again returns the *old* data.
+    So the old connection is closed before the new file is opened.
+    """
+    with _open_lock:
+        current = _open.get(key.path)
+        if current is not None and current[0] == key:
+            return current[1]
+        if current is not None:
+            try:
+                current[1].close()
+            except Exception:  # pragma: no cover - already closed
+                pass
+        con = duckdb.connect(key.path, read_only=True)
+        _open[key.path] = (key, con)
+        return con
 
 
 def connection(key: BuildKey | None = None) -> duckdb.DuckDBPyConnection:

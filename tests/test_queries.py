@@ -1,0 +1,158 @@
+"""Query functions against the fixture warehouse, checked with independent SQL / pandas."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from beautyvalley import queries, warehouse
+from beautyvalley.filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def db(fixture_db, monkeypatch):
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(fixture_db))
+    return fixture_db
+
+
+def frame(db, sql, params=None) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def test_organisations_follow_every_filter(db):
+    orgs = frame(db, "SELECT * FROM mart.organisations")
+    cases = [
+        (Filters(), orgs["province"].isin(["CR", "LO", "MI", "BG"])),
+        (Filters(provinces=()), pd.Series(True, index=orgs.index)),
+        (Filters(kinds=("company",)), orgs["province"].isin(["CR", "LO", "MI", "BG"]) & (orgs["kind"] == "company")),
+        (Filters(provinces=(), segments=("packaging", "brand")),
+         orgs["segments"].map(lambda s: bool({"packaging", "brand"} & set(s)))),
+        (Filters(provinces=(), specialties=("make-up",)), orgs["specialties"].map(lambda s: "make-up" in list(s))),
+        (Filters(provinces=(), name="ALFA"), orgs["name"].str.lower().str.contains("alfa", regex=False)),
+    ]
+    for f, mask in cases:
+        got = set(queries.organisations(f)["org_id"])
+        assert got == set(orgs.loc[mask.fillna(False).astype(bool), "org_id"]), f
+        assert got  # every case selects something in the fixture
+
+
+def test_comune_filter(db):
+    code = frame(db, "SELECT comune_code FROM mart.organisations WHERE comune = 'Crema' LIMIT 1").iloc[0, 0]
+    got = queries.organisations(Filters(comuni=(code,)))
+    expected = frame(db, "SELECT org_id FROM mart.organisations WHERE comune_code = ?", [code])
+    assert set(got["org_id"]) == set(expected["org_id"]) and len(got) >= 2
+
+
+def test_user_text_is_a_parameter_not_sql(db):
+    for text in ["x' OR '1'='1", "'; DROP TABLE mart.organisations; --", "%", "_", "<img src=x onerror=alert(1)>"]:
+        got = queries.organisations(Filters(provinces=(), name=text))
+        orgs = frame(db, "SELECT org_id, name FROM mart.organisations")
+        assert set(got["org_id"]) == set(orgs.loc[orgs["name"].str.lower().str.contains(text.lower(), regex=False), "org_id"])
+    assert frame(db, "SELECT count(*) AS n FROM mart.organisations").iloc[0, 0] > 0
+
+
+def test_queries_module_never_builds_sql_from_values():
+    src = (ROOT / "beautyvalley" / "queries.py").read_text()
+    assert ".format(" not in src and "% (" not in src
+    for fstring in re.findall(r'f"""(.*?)"""|f"([^"]*)"', src, flags=re.S):
+        text = "".join(fstring)
+        assert not re.search(r"\b(SELECT|WHERE|FROM)\b", text), text
+
+
+def test_overview_numbers(db):
+    o = frame(db, "SELECT * FROM mart.organisations WHERE province IN ('CR','LO','MI','BG')")
+    ov = queries.overview(Filters())
+    assert ov["sites"] == len(o)
+    assert ov["organisations"] == o["group_id"].nunique()
+    assert ov["companies"] == o.loc[o["kind"] == "company", "group_id"].nunique()
+    assert ov["research"] == o.loc[o["kind"].isin(["university", "research_centre", "testing_lab"]), "group_id"].nunique()
+    comp = o[o["kind"] == "company"]
+    assert ov["companies_with_employees"] == comp.loc[comp["employees"].notna(), "group_id"].nunique()
+    site = o[(o["figure_scope"] == "site") & o["employees"].notna()]["employees"].sum()
+    other = o[(o["figure_scope"] != "site") & o["employees"].notna()].groupby("group_id")["employees"].max().sum()
+    assert ov["employees"] == site + other
+    pop = frame(db, "SELECT sum(population) FROM mart.provinces WHERE province IN ('CR','LO','MI','BG')").iloc[0, 0]
+    assert ov["population"] == pop
+    assert ov["per_100k"] == pytest.approx(ov["organisations"] / pop * 100_000)
+
+
+def test_completeness_matrix_has_every_segment_and_province_with_zeros(db):
+    m = queries.segment_province(Filters())
+    segs = frame(db, "SELECT segment FROM mart.segments")["segment"]
+    assert set(m["segment"]) == set(segs)
+    assert set(m["province"]) == {"CR", "LO", "MI", "BG"}
+    assert len(m) == len(segs) * 4
+    o = frame(db, "SELECT group_id, province, unnest(segments) AS segment FROM mart.organisations "
+                  "WHERE province IN ('CR','LO','MI','BG')")
+    expected = o.groupby(["segment", "province"])["group_id"].nunique()
+    for row in m.itertuples(index=False):
+        assert row.organisations == expected.get((row.segment, row.province), 0)
+    assert (m["organisations"] == 0).any()
+
+
+def test_latest_values_and_previous(db):
+    latest, series = queries.headline_indicators()
+    ind = frame(db, "SELECT * FROM mart.indicators WHERE entity IN ('Lombardia','Italia')")
+    row = latest[(latest["entity"] == "Italia") & (latest["metric"] == "turnover")].iloc[0]
+    it = ind[(ind["entity"] == "Italia") & (ind["metric"] == "turnover")].sort_values("year")
+    assert row["year"] == it["year"].max() and row["value"] == it.iloc[-1]["value"]
+    assert row["previous_year"] == it["year"].iloc[-2] and row["previous_value"] == it.iloc[-2]["value"]
+
+
+def test_disagreements_give_the_range_and_every_source(db):
+    ind = queries.indicators()
+    d = queries.disagreements(ind)
+    raw = frame(db, "SELECT entity, metric, year, comparable_group, min(value) lo, max(value) hi, "
+                    "list(DISTINCT source_url ORDER BY source_url) src FROM mart.indicators "
+                    "GROUP BY ALL HAVING count(DISTINCT value) > 1")
+    assert len(d) == len(raw) > 0
+    for r in raw.itertuples(index=False):
+        hit = d[(d["entity"] == r.entity) & (d["metric"] == r.metric) & (d["year"] == r.year)].iloc[0]
+        assert (hit["low"], hit["high"]) == (r.lo, r.hi)
+        assert hit["sources"] == list(r.src)
+
+
+def test_shared_metrics_need_two_entities():
+    ind = pd.DataFrame({"entity": ["A", "B", "A"], "metric": ["m", "m", "solo"], "value": [1, 2, 3]})
+    assert set(queries.shared_metrics(ind)["metric"]) == {"m"}
+
+
+def test_a_replaced_warehouse_file_is_picked_up_without_restart(db, tmp_path, monkeypatch):
+    path = tmp_path / "wh.duckdb"
+    shutil.copy(db, path)
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(path))
+    before = len(queries.organisations(Filters(provinces=())))
+    key_before = warehouse.build_key()
+    new = tmp_path / "new.duckdb"
+    shutil.copy(db, new)
+    with duckdb.connect(str(new)) as con:
+        con.execute("DELETE FROM mart.organisations WHERE kind <> 'company'")
+    os.replace(new, path)  # what the ETL does
+    assert warehouse.build_key() != key_before
+    after = queries.organisations(Filters(provinces=()))
+    expected = frame(path, "SELECT count(*) FROM mart.organisations").iloc[0, 0]
+    assert len(after) == expected < before
+
+
+def test_build_info_comes_from_load_runs(db):
+    info = queries.build_info()
+    runs = frame(db, "SELECT run_id, build_id, finished FROM meta.load_runs")
+    assert info["run_id"] == str(runs["run_id"].iloc[0])
+    assert info["build_id"] == str(runs["build_id"].iloc[0])
+    assert info["date"] == pd.Timestamp(runs["finished"].iloc[0]).strftime("%Y-%m-%d")
+
+
+def test_caches_are_bounded():
+    src = (ROOT / "beautyvalley" / "queries.py").read_text()
+    assert "CACHE = dict(ttl=" in src and "max_entries=" in src
+    n_cached = src.count("@st.cache_data(**CACHE)")
+    assert n_cached >= 15 and "@st.cache_data(" not in src.replace("@st.cache_data(**CACHE)", "")
