@@ -26,6 +26,7 @@ English word):
 * ``segments``, ``comune``, ``website``   tooltip field names
 * ``approximate_location``   note for sites placed at their comune's centroid
 * ``employees``              tooltip field name of the head count
+* ``scope_<figure_scope>``   what a head count covers (site, company, group)
 * ``organisations``          choropleth tooltip: number of organisations
 * ``per_10000``              choropleth tooltip: organisations per 10,000 inhabitants
 * ``population``             choropleth tooltip: inhabitants
@@ -93,6 +94,8 @@ METRES_PER_DEGREE_LAT = 111_320.0
 MIN_RADIUS_PX = 4.0
 RADIUS_PX_PER_SQRT_EMPLOYEE = 0.16
 MAX_RADIUS_PX = 26.0
+# figure_scope values whose head count may size a site's point.
+SIZE_SCOPES = ("site", "company")
 
 
 def _label(labels: Mapping[str, str] | None, key: str, default: str) -> str:
@@ -235,7 +238,8 @@ def tooltip_fields(
     Columns added: ``tt_name``, ``tt_kind`` (``labels["kind_<kind>"]``),
     ``tt_segments`` (``labels["segment_<code>"]`` joined with ", "), ``tt_comune``
     ("Crema (CR)"), ``tt_website``, ``tt_employees`` (formatted for ``lang``, with
-    its year), ``tt_note`` (``labels["approximate_location"]`` where the row's
+    its year and what it covers, ``labels["scope_<figure_scope>"]``: "1.200 (2023,
+    gruppo)"), ``tt_note`` (``labels["approximate_location"]`` where the row's
     ``approximate`` flag — see :func:`spread_points` — or comune precision is set),
     and ``tooltip``: the whole tooltip, one field per line, empty fields left out.
 
@@ -265,8 +269,13 @@ def tooltip_fields(
         comune_text = f"{comune} ({province})" if comune and province else comune or province
         website = _text(row.get("website"))
         employees = _format_int(row.get("employees"), lang)
-        if employees and _text(row.get("employees_year")):
-            employees = f"{employees} ({_text(row.get('employees_year')).split('.')[0]})"
+        if employees:
+            details = [_text(row.get("employees_year")).split(".")[0]]
+            scope = _text(row.get("figure_scope"))
+            details.append(_label(labels, f"scope_{scope}", scope) if scope else "")
+            details = [d for d in details if d]
+            if details:
+                employees = f"{employees} ({', '.join(details)})"
         values = {
             "tt_name": esc(name),
             "tt_kind": esc(kind_label),
@@ -453,19 +462,32 @@ def _province_layers(provinces_df: pd.DataFrame) -> tuple[pdk.Layer, pdk.Layer]:
 POINT_COLUMNS = ("org_id", "group_id", "kind", "lon", "lat", "radius", "fill", "line", "approximate", "tooltip")
 
 
-def points_data(points_df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, lang: str = "it") -> pd.DataFrame:
+def points_data(
+    points_df: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = "it",
+    size_scopes: Sequence[str] = SIZE_SCOPES,
+) -> pd.DataFrame:
     """The records the points layer draws: spread positions, colour, radius, tooltip.
 
     Rows without coordinates are left out. Columns: :data:`POINT_COLUMNS`
-    (``fill``/``line`` are RGBA lists; sites with unknown employees get the minimum
-    radius and a lighter fill). ``org_id`` and ``group_id`` come back in
-    Streamlit's selection (``event.selection.objects["organisations"]``).
+    (``fill``/``line`` are RGBA lists). A site is sized by its employees only when
+    its ``figure_scope`` is in ``size_scopes`` (default site and company: a group's
+    head count would draw a small office as big as the whole group); other sites
+    get the minimum radius, a lighter fill and a white outline. ``org_id`` and
+    ``group_id`` come back in Streamlit's selection
+    (``event.selection.objects["organisations"]``).
     """
     spread = spread_points(points_df)
     spread = spread[spread["lat"].notna() & spread["lon"].notna()]
     spread = tooltip_fields(spread, labels, lang=lang)
-    employees = spread["employees"] if "employees" in spread else pd.Series(np.nan, index=spread.index)
-    known = employees.notna() & (pd.to_numeric(employees, errors="coerce") > 0)
+    employees = pd.to_numeric(
+        spread["employees"] if "employees" in spread else pd.Series(np.nan, index=spread.index), errors="coerce"
+    ).astype(float)
+    scopes = spread["figure_scope"].map(_text) if "figure_scope" in spread else pd.Series("", index=spread.index)
+    known = employees.notna() & (employees > 0) & scopes.isin(list(size_scopes))
+    employees = employees.where(known)
     out = pd.DataFrame(
         {
             "org_id": spread["org_id"].astype(str),
@@ -525,13 +547,15 @@ def build_deck(
     map_style: str = BLANK_STYLE,
     basemap_style: str = CARTO_LIGHT,
     height: int = 600,
+    size_scopes: Sequence[str] = SIZE_SCOPES,
 ) -> pdk.Deck:
     """The organisations map.
 
     * ``points_df``: mart.organisations rows to draw (already filtered). Layer
       ``"organisations"`` (ScatterplotLayer, pickable): colour by kind
-      (:data:`KIND_COLOURS`), radius in pixels by sqrt(employees) (minimum radius and
-      lighter fill when unknown), comune-precision sites spread around their
+      (:data:`KIND_COLOURS`), radius in pixels by sqrt(employees) when the figure
+      covers the site or company (``size_scopes``; otherwise, or unknown: minimum
+      radius, lighter fill, white outline), comune-precision sites spread around their
       centroid (:func:`spread_points`) and marked approximate in the tooltip.
     * ``comuni_df``: mart.comuni (``geometry`` GeoJSON text). With
       ``choropleth="density"`` (organisations of ``points_df`` per 10,000
@@ -548,7 +572,7 @@ def build_deck(
     Label keys: see the module docstring (kind_*, segment_*, segments, comune,
     website, employees, approximate_location, organisations, per_10000, population).
     """
-    points = points_data(points_df, labels, lang=lang)
+    points = points_data(points_df, labels, lang=lang, size_scopes=size_scopes)
     layers: list[pdk.Layer] = []
     borders = None
     if provinces_df is not None and len(provinces_df):

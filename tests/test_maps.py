@@ -29,7 +29,8 @@ def haversine_m(lat1, lon1, lat2, lon2):
 
 
 def site(org_id, *, lat=CREMA[0], lon=CREMA[1], precision="comune", kind="company", name=None, employees=None,
-         comune_code="019035", comune="Crema", province="CR", segments=("formulation",), website="https://example.it"):
+         comune_code="019035", comune="Crema", province="CR", segments=("formulation",), website="https://example.it",
+         figure_scope="company"):
     return {
         "org_id": org_id,
         "group_id": org_id.split("-")[0],
@@ -45,6 +46,7 @@ def site(org_id, *, lat=CREMA[0], lon=CREMA[1], precision="comune", kind="compan
         "website": website,
         "employees": employees,
         "employees_year": 2023 if employees else None,
+        "figure_scope": figure_scope if employees else None,
     }
 
 
@@ -177,7 +179,7 @@ def test_tooltip_plain_text_keeps_exact_characters_and_labels():
     assert lines[0] == "L'Oréal & Co"
     assert "Segmenti: Materie prime, packaging" in lines
     assert "Comune: Crema (CR)" in lines
-    assert "Addetti: 1.200 (2023)" in lines
+    assert "Addetti: 1.200 (2023, company)" in lines
     assert lines[-1] == "Posizione approssimata"
 
 
@@ -197,6 +199,21 @@ def test_radius_sqrt_scale_and_minimum():
     assert grow100 > 0
     assert grow400 == pytest.approx(2 * grow100)  # sqrt: 4x employees, 2x growth
     assert maps.point_radius(10_000_000) == maps.MAX_RADIUS_PX
+
+
+def test_group_head_count_does_not_size_a_site():
+    df = pd.DataFrame(
+        [
+            site("plant", employees=400, figure_scope="company"),
+            site("office", employees=10_000, figure_scope="group"),
+            site("lab", employees=None),
+        ]
+    )
+    radius = maps.points_data(df, {"scope_group": "gruppo"}).set_index("org_id")["radius"]
+    assert radius["plant"] == pytest.approx(maps.point_radius(400))
+    assert radius["office"] == maps.point_radius(None) == radius["lab"]
+    text = maps.tooltip_fields(df, {"scope_group": "gruppo", "employees": "Addetti"}, lang="it")
+    assert "Addetti: 10.000 (2023, gruppo)" in text.set_index("org_id").loc["office", "tooltip"].split("\n")
 
 
 # --------------------------------------------------------------------------- choropleth
