@@ -40,7 +40,10 @@ EMPTY_CELL_TEXT_COLOUR = "#8a2b1f"
 COUNT_SCALE = [[0.0, "#dbe9f6"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 BAR_COLOUR = "#2c6e9b"
 # Colours per comparable group in benchmark charts (cycled).
-GROUP_COLOURS = ["#2c6e9b", "#d9822b", "#5b8c3a", "#8e5ea2", "#b8474b", "#3f8f8f", "#7a6a53"]
+GROUP_COLOURS = [
+    "#2c6e9b", "#d9822b", "#5b8c3a", "#8e5ea2", "#b8474b",
+    "#3f8f8f", "#7a6a53", "#c9a227", "#5f6fb0", "#9c4f6b",
+]
 
 _SEPARATORS = {"it": (".", ","), "en": (",", ".")}
 _COMPACT = {
@@ -134,10 +137,17 @@ def _code_label(labels: Mapping[str, str] | None, prefix: str, code: object) -> 
     return _label(labels, f"{prefix}_{code}", str(code))
 
 
-def _layout(fig: go.Figure, labels: Mapping[str, str] | None, **kwargs) -> go.Figure:
+def _plotly_separators(lang: str) -> str:
+    """plotly's ``layout.separators``: decimal then thousands character."""
+    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
+    return decimal + thousands
+
+
+def _layout(fig: go.Figure, labels: Mapping[str, str] | None, lang: str = "it", **kwargs) -> go.Figure:
     title = _label(labels, "title")
     fig.update_layout(
         template="plotly_white",
+        separators=_plotly_separators(lang),
         title={"text": _esc(title)} if title else None,
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
         **kwargs,
@@ -180,7 +190,7 @@ def province_bar(
             hovertemplate="<b>%{x}</b><br>" + n_label + ": %{customdata}<extra></extra>",
         )
     )
-    _layout(fig, labels, showlegend=False)
+    _layout(fig, labels, lang, showlegend=False)
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), rangemode="tozero")
     return fig
@@ -219,6 +229,7 @@ def sparkline(
     )
     fig.update_layout(
         template="plotly_white",
+        separators=_plotly_separators(lang),
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         showlegend=False,
@@ -229,7 +240,7 @@ def sparkline(
 
 
 # --------------------------------------------------------------------------- sectors
-def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, lang: str = "it") -> go.Figure:
     """Treemap segment → specialty (``df`` columns ``segment``, ``specialty``, ``n``).
 
     ``n`` is the number of organisations with that segment and specialty; a segment's
@@ -270,7 +281,7 @@ def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -
             textinfo="label+value",
         )
     )
-    return _layout(fig, labels)
+    return _layout(fig, labels, lang)
 
 
 def province_segment_bars(
@@ -280,6 +291,7 @@ def province_segment_bars(
     barmode: str = "stack",
     provinces: Sequence[str] | None = None,
     segments: Sequence[str] | None = None,
+    lang: str = "it",
 ) -> go.Figure:
     """Province × segment bars (``df`` columns ``province``, ``segment``, ``n``).
 
@@ -303,11 +315,11 @@ def province_segment_bars(
                 x=x,
                 y=table.loc[segment].tolist(),
                 name=name,
-                marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)] if len(segments) <= len(GROUP_COLOURS) else None,
+                marker_color=GROUP_COLOURS[i % len(GROUP_COLOURS)],
                 hovertemplate="<b>%{x}</b><br>" + name + "<br>" + n_label + ": %{y}<extra></extra>",
             )
         )
-    _layout(fig, labels, barmode="group" if barmode == "group" else "stack", legend={"traceorder": "normal"})
+    _layout(fig, labels, lang, barmode="group" if barmode == "group" else "stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), rangemode="tozero")
     return fig
@@ -335,6 +347,8 @@ def completeness_matrix(
     segments: Sequence[str],
     provinces: Sequence[str],
     labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = "it",
 ) -> go.Figure:
     """Value-chain completeness matrix: heatmap, rows segments, columns provinces.
 
@@ -396,7 +410,7 @@ def completeness_matrix(
             hovertemplate="<b>%{y}</b> · %{x}<br>" + n_label + ": %{z}<extra></extra>",
         )
     )
-    _layout(fig, labels, height=max(250, 40 * len(segments) + 120))
+    _layout(fig, labels, lang, height=max(250, 40 * len(segments) + 120))
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category", side="top")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), type="category", autorange="reversed")
     return fig
@@ -528,7 +542,7 @@ def benchmark_bar(
     facets = list(dict.fromkeys(data["_facet"]))
     if not facets:
         fig = go.Figure()
-        _layout(fig, labels)
+        _layout(fig, labels, lang)
         return fig
     points = _aggregate_points(data, fmt, labels)
     facet_texts = [_facet_title(data[data["_facet"] == f], labels) for f in facets]
@@ -592,7 +606,7 @@ def benchmark_bar(
         fig.update_xaxes(range=[0, top * 1.45 if top > 0 else 1], row=i, col=1)
         fig.update_yaxes(type="category", row=i, col=1)
     height = 90 * len(facets) + 34 * sum(max(s, 1) for s in sizes) + 40
-    _layout(fig, labels, height=height, bargap=0.25)
+    _layout(fig, labels, lang, height=height, bargap=0.25)
     _left_align_titles(fig)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
     if _label(labels, "x_title"):
@@ -623,6 +637,26 @@ def benchmark_bars(
             rows, {**(labels or {}), "title": title}, lang=lang, fmt=fmt, latest_only=latest_only
         )
     return out
+
+
+def nice_ticks(low: float, high: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values (1, 2, 2.5 or 5 × 10^k steps) covering [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return []
+    if high == low:
+        return [low]
+    raw = (high - low) / max(n - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
 
 
 def time_series(
@@ -658,7 +692,7 @@ def time_series(
                 series.append((facet, entity, p.sort_values("_year")))
     if not series:
         fig = go.Figure()
-        _layout(fig, labels)
+        _layout(fig, labels, lang)
         fig.add_annotation(
             text=_esc(_label(labels, "no_series", "")), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
         )
@@ -676,9 +710,13 @@ def time_series(
         titles.append(title)
     fig = make_subplots(rows=len(facets), cols=1, subplot_titles=titles, vertical_spacing=0.12 if len(facets) > 1 else 0.0)
     sources_label = _esc(_label(labels, "sources", "Sources"))
-    for j, (facet, entity, p) in enumerate(series):
+    entity_colour = {e: GROUP_COLOURS[k % len(GROUP_COLOURS)] for k, e in enumerate(dict.fromkeys(e for _, e, _ in series))}
+    in_legend: set[str] = set()
+    ranges: dict[int, list[float]] = {}
+    for facet, entity, p in series:
         metric, group, unit = facet.split("\x1f", 2)
         row = facets.index(facet) + 1
+        ranges.setdefault(row, []).extend([float(p["low"].min()), float(p["high"].max())])
         ranged = bool((p["high"] > p["low"]).any())
         fig.add_trace(
             go.Scatter(
@@ -687,7 +725,9 @@ def time_series(
                 mode="lines+markers",
                 name=_esc(entity),
                 legendgroup=_esc(entity),
-                line={"color": GROUP_COLOURS[j % len(GROUP_COLOURS)]},
+                showlegend=entity not in in_legend,
+                line={"color": entity_colour[entity]},
+                marker={"color": entity_colour[entity]},
                 meta={
                     "metric": metric,
                     "comparable_group": None if group.startswith("__alone__") else group,
@@ -713,7 +753,12 @@ def time_series(
             row=row,
             col=1,
         )
-    _layout(fig, labels, height=max(260, 240 * len(facets)))
+        in_legend.add(entity)
+    for row, values in ranges.items():
+        unit = facets[row - 1].split("\x1f", 2)[2]
+        ticks = nice_ticks(min(values), max(values))
+        fig.update_yaxes(tickvals=ticks, ticktext=[fmt(t, unit) for t in ticks], row=row, col=1)
+    _layout(fig, labels, lang, height=max(260, 240 * len(facets)))
     _left_align_titles(fig)
     fig.update_xaxes(tickformat="d", dtick=1)
     if _label(labels, "y_title"):

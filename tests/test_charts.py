@@ -301,3 +301,42 @@ def test_figures_serialise():
     df = benchmark_frame()
     for fig in [*charts.benchmark_bars(df, {}).values(), charts.time_series(df, {})]:
         assert json.loads(fig.to_json())["data"] is not None
+
+
+def test_plotly_separators_follow_language():
+    df = pd.DataFrame({"segment": ["a"], "province": ["MI"], "n": [1]})
+    assert charts.completeness_matrix(df, ["a"], ["MI"], {}, lang="it").layout.separators == ",."
+    assert charts.completeness_matrix(df, ["a"], ["MI"], {}, lang="en").layout.separators == ".,"
+    assert charts.sparkline(pd.DataFrame({"year": [2020], "value": [1]}), lang="it").layout.separators == ",."
+
+
+def test_nice_ticks_cover_range_with_round_steps():
+    assert charts.nice_ticks(0, 10) == [0, 2.5, 5, 7.5, 10]
+    ticks = charts.nice_ticks(3.7e9, 7.0e9)
+    assert ticks[0] <= 3.7e9 and ticks[-1] >= 7.0e9
+    steps = {round(b - a) for a, b in zip(ticks, ticks[1:])}
+    assert steps == {1_000_000_000}
+
+
+def test_time_series_axis_labels_localised_and_one_legend_entry_per_entity():
+    df = pd.DataFrame(
+        [
+            indicator("Lombardia", "exports", 4e9, 2021, "g1"),
+            indicator("Lombardia", "exports", 6e9, 2023, "g1"),
+            indicator("Lombardia", "exports", 3e9, 2015, "g2"),
+            indicator("Lombardia", "exports", 3.4e9, 2017, "g2"),
+        ]
+    )
+    fig = charts.time_series(df, {}, lang="it")
+    assert len(fig.data) == 2
+    assert [t.showlegend for t in fig.data] == [True, False]
+    assert fig.data[0].line.color == fig.data[1].line.color
+    assert "5 mld €" in fig.layout.yaxis.ticktext
+    assert all("mld €" in t for t in fig.layout.yaxis.ticktext)
+
+
+def test_province_segment_bars_distinct_colours_for_many_segments():
+    segments = [f"s{i}" for i in range(8)]
+    df = pd.DataFrame({"province": ["MI"] * 8, "segment": segments, "n": [1] * 8})
+    fig = charts.province_segment_bars(df, {}, segments=segments)
+    assert len({t.marker.color for t in fig.data}) == 8
