@@ -436,9 +436,9 @@ def _source_lines(rows: pd.DataFrame, fmt: Formatter) -> str:
     lines = []
     for row in rows.itertuples(index=False):
         value = fmt(row.value, getattr(row, "unit", ""))
-        url = _esc(getattr(row, "source_url", ""))
+        urls = [u.strip() for u in _esc(getattr(row, "source_url", "")).split(" | ") if u.strip()]
         date = _esc(getattr(row, "source_date", ""))
-        lines.append(f"{value} — {url}" + (f" ({date})" if date else ""))
+        lines.append(f"{value} — " + "<br>   ".join(urls) + (f" ({date})" if date else ""))
     return "<br>".join(lines)
 
 

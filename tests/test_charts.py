@@ -340,3 +340,11 @@ def test_province_segment_bars_distinct_colours_for_many_segments():
     df = pd.DataFrame({"province": ["MI"] * 8, "segment": segments, "n": [1] * 8})
     fig = charts.province_segment_bars(df, {}, segments=segments)
     assert len({t.marker.color for t in fig.data}) == 8
+
+
+def test_several_source_urls_each_on_their_own_hover_line():
+    df = pd.DataFrame([indicator("A", "members", 3, 2020, "g", unit="count",
+                                 url="https://one.example/x | https://two.example/y")])
+    sources = charts.benchmark_bar(df, {}).data[0].customdata[0][1]
+    assert "https://one.example/x<br>" in sources and "https://two.example/y" in sources
+    assert " | " not in sources
