@@ -477,9 +477,9 @@ def _prepare_indicators(df: pd.DataFrame) -> pd.DataFrame:
     if "unit" not in data:
         data["unit"] = ""
     data["unit"] = data["unit"].fillna("")
-    data["_group"] = [_group_key(row) for _, row in data.iterrows()]
+    data["_group"] = pd.Series([_group_key(row) for _, row in data.iterrows()], index=data.index, dtype=object)
     # Different units are never comparable either: they go to their own facet.
-    data["_facet"] = data["_group"] + "\x1f" + data["unit"].astype(str)
+    data["_facet"] = data["_group"].astype(str) + "\x1f" + data["unit"].astype(str)
     data["_year"] = data["year"].astype("Float64").fillna(-1).astype(int)
     return data
 

@@ -348,3 +348,27 @@ def test_several_source_urls_each_on_their_own_hover_line():
     sources = charts.benchmark_bar(df, {}).data[0].customdata[0][1]
     assert "https://one.example/x<br>" in sources and "https://two.example/y" in sources
     assert " | " not in sources
+
+
+INDICATOR_COLUMNS = ["entity", "entity_type", "metric", "value", "unit", "year", "year_basis", "scope",
+                     "comparable_group", "source_url", "source_date", "note"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.province_bar(pd.DataFrame(columns=["province", "n_organisations"]), labels={}),
+        lambda: charts.sparkline(pd.DataFrame(columns=["year", "value"])),
+        lambda: charts.segment_treemap(pd.DataFrame(columns=["segment", "specialty", "n"]), {}),
+        lambda: charts.province_segment_bars(pd.DataFrame(columns=["province", "segment", "n"]), {}),
+        lambda: charts.completeness_matrix(pd.DataFrame(columns=["segment", "province", "n"]), [], [], {}),
+        lambda: charts.benchmark_bar(pd.DataFrame(columns=INDICATOR_COLUMNS), {}),
+        lambda: charts.time_series(pd.DataFrame(columns=INDICATOR_COLUMNS), {}),
+    ],
+    ids=["province_bar", "sparkline", "treemap", "province_segment_bars", "matrix", "benchmark", "time_series"],
+)
+def test_empty_inputs_give_a_figure_not_an_exception(build):
+    # A filter can leave nothing: the page must still draw.
+    fig = build()
+    assert isinstance(fig, go.Figure)
+    json.loads(fig.to_json())

@@ -324,3 +324,11 @@ def test_compact_json_has_the_same_content_as_pydeck(crema_sites, comuni, provin
     compact = deck.to_json()
     assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))
     assert len(compact) < len(pdk.Deck.to_json(deck)) / 2
+
+
+def test_empty_filter_result_still_builds_a_deck(comuni, provinces):
+    empty = pd.DataFrame(columns=list(site("x")))
+    deck = maps.build_deck(empty, comuni, provinces, labels={})
+    spec = json.loads(deck.to_json())
+    assert next(layer for layer in spec["layers"] if layer["id"] == "organisations")["data"] == []
+    assert maps.choropleth_legend(empty, comuni) == []
