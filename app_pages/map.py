@@ -3,7 +3,9 @@
 import streamlit as st
 
 from beautyvalley import filters, i18n, maps, queries
-from beautyvalley.formatting import html_escape, md_escape, source_line
+from beautyvalley.formatting import (
+    as_list, card_rows, html_escape, md_escape, selected_org_id, source_line,
+)
 
 t = i18n.t
 f = filters.current()
@@ -71,19 +73,7 @@ st.caption(
 st.caption(t("map.sources_note"))
 
 # ---- selection -> organisation card
-selected_id = None
-try:
-    objects = (event.selection or {}).get("objects", {}) if event is not None else {}
-except AttributeError:
-    objects = {}
-for layer_objects in (objects or {}).values():
-    for obj in layer_objects or []:
-        if isinstance(obj, dict) and obj.get("org_id"):
-            selected_id = obj["org_id"]
-            break
-    if selected_id:
-        break
-
+selected_id = selected_org_id(event)
 if selected_id is None:
     st.info(t("map.select_hint"))
 else:
@@ -92,18 +82,11 @@ else:
         st.warning(t("map.not_found"))
     else:
         st.subheader(md_escape(card["name"]))
-        rows = []
-        for col, value in card.items():
-            if col in ("source_urls", "name"):
-                continue
-            if hasattr(value, "tolist") and not isinstance(value, str):
-                value = value.tolist()
-            if isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
-            rows.append({t("map.field"): i18n.column_label(col),
-                         t("map.value"): "" if value is None or value != value else str(value)})
-        st.dataframe(rows, hide_index=True, width="stretch")
-        st.markdown(t("common.sources") + ": " + source_line(list(card["source_urls"] or []),
+        seg = queries.segments()
+        rows = card_rows(card, lang, dict(zip(seg["segment"], seg[f"label_{lang}"])))
+        st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
+                     column_config={"field": t("map.field"), "value": t("map.value")})
+        st.markdown(t("common.sources") + ": " + source_line(as_list(card["source_urls"]),
                                                             card["source_date"]))
         others = queries.group_sites(card["group_id"], card["org_id"])
         st.markdown("**" + t("map.other_sites") + "**")

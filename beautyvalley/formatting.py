@@ -51,3 +51,67 @@ def source_line(urls: Iterable[Any], date: Any = None) -> str:
     if date not in (None, "") and date == date:
         text += f" ({md_escape(date)})"
     return text
+
+
+def _plain(value: Any) -> str:
+    """Display text of one card value: lists joined, missing values empty."""
+    if value is None:
+        return ""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value if v is not None)
+    try:
+        if value != value:  # NaN
+            return ""
+    except (TypeError, ValueError):
+        return ""
+    return str(value)
+
+
+def card_rows(card: dict[str, Any], lang: str, segment_labels: dict[str, str]) -> list[dict[str, str]]:
+    """The organisation card as (field, value) rows: every field, labels translated.
+
+    Values stay plain text (shown in a dataframe, never as Markdown/HTML).
+    """
+    from beautyvalley import i18n
+
+    rows = []
+    for col, value in card.items():
+        if col == "source_urls":
+            continue
+        if col == "kind" and isinstance(value, str):
+            value = i18n.kind_label(value, lang)
+        elif col == "segments" and value is not None:
+            value = [segment_labels.get(s, s) for s in _plain(value).split(", ") if s]
+        elif col in ("employees", "revenue_eur") and value is not None and value == value:
+            try:
+                value = i18n.fmt_number(value, lang) if col == "employees" else i18n.fmt_eur(value, lang)
+            except (TypeError, ValueError):
+                pass
+        rows.append({"field": i18n.column_label(col, lang), "value": _plain(value)})
+    return rows
+
+
+def as_list(value: Any) -> list[Any]:
+    """A VARCHAR[] cell (list, numpy array or None) as a plain list."""
+    if value is None:
+        return []
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [] if value != value else [value]
+
+
+def selected_org_id(event: Any) -> str | None:
+    """The org_id of the point picked on the map (st.pydeck_chart selection), if any."""
+    try:
+        objects = (event.selection or {}).get("objects", {}) if event is not None else {}
+    except AttributeError:
+        return None
+    for layer_objects in (objects or {}).values():
+        for obj in layer_objects or []:
+            if isinstance(obj, dict) and obj.get("org_id"):
+                return str(obj["org_id"])
+    return None

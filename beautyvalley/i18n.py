@@ -82,12 +82,18 @@ def column_help(column: str, lang: str | None = None) -> str:
 
 
 def _missing(value: Any) -> bool:
+    """None, NaN, pd.NA and NaT are missing; lists and other objects are not."""
     if value is None:
         return True
+    if isinstance(value, (list, tuple, dict, str)):
+        return False
     try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+        import pandas as pd
+
+        result = pd.isna(value)
     except (TypeError, ValueError):
         return False
+    return getattr(result, "ndim", 0) == 0 and bool(result)
 
 
 def fmt_number(value: Any, lang: str | None = None, decimals: int = 0) -> str:

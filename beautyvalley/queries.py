@@ -451,7 +451,14 @@ def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
     the previous value/year in the same comparable group, and the newest value's source.
     """
     series = indicators(HEADLINE_ENTITIES, HEADLINE_METRICS)
-    return latest_values(series), series
+    latest = latest_values(series)
+    if len(latest):  # metric order of HEADLINE_METRICS, then Lombardia before Italia, newest first
+        latest = latest.assign(
+            _m=latest["metric"].map(HEADLINE_METRICS.index),
+            _e=latest["entity"].map(HEADLINE_ENTITIES.index),
+        ).sort_values(["_m", "_e", "year"], ascending=[True, True, False])
+        latest = latest.drop(columns=["_m", "_e"]).reset_index(drop=True)
+    return latest, series
 
 
 def latest_values(series: pd.DataFrame) -> pd.DataFrame:

@@ -267,3 +267,59 @@ def test_sectors_matrix_marks_empty_cells(db):
     gaps = n_seg * 4 - len(present)
     assert gaps > 0
     assert f"{gaps} celle vuote su {n_seg * 4}" in all_text(at)
+
+
+# ---- screen helpers used by the pages (AppTest cannot see inside pydeck selection events)
+
+def test_md_escape_shows_markup_as_text():
+    from beautyvalley.formatting import md_escape
+
+    escaped = md_escape(HOSTILE)
+    assert "<" not in escaped.replace("\\<", "") and ">" not in escaped.replace("\\>", "")
+    assert md_escape("[x](javascript:alert(1))").startswith("\\[x\\]\\(")
+    assert md_escape("**bold**") == "\\*\\*bold\\*\\*"
+
+
+def test_source_links_accept_only_plain_http_urls():
+    from beautyvalley.formatting import md_link, safe_url
+
+    assert safe_url("https://a.example/x?y=1") == "https://a.example/x?y=1"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("https://a.example/<img>") is None
+    assert md_link("javascript:alert(1)") == "javascript\\:alert\\(1\\)"
+
+
+def test_selected_org_id_reads_the_pydeck_selection():
+    from types import SimpleNamespace
+
+    from beautyvalley.formatting import selected_org_id
+
+    event = SimpleNamespace(selection={"indices": {"comuni": [3], "organisations": [1]},
+                                       "objects": {"comuni": [{"name": "Crema"}],
+                                                   "organisations": [{"org_id": "fx-alfa-crema"}]}})
+    assert selected_org_id(event) == "fx-alfa-crema"
+    assert selected_org_id(SimpleNamespace(selection={"indices": {}, "objects": {}})) is None
+    assert selected_org_id(None) is None
+
+
+def test_organisation_card_has_every_field_and_keeps_names_as_text(db):
+    from beautyvalley import queries
+    from beautyvalley.formatting import card_rows
+
+    org_id = sql(db, "SELECT org_id FROM mart.organisations WHERE name = ?", [HOSTILE])[0][0]
+    card = queries.org_card(org_id)
+    rows = card_rows(card, "en", {"brand": "Brands"})
+    fields = {r["field"]: r["value"] for r in rows}
+    assert fields["Name"] == HOSTILE  # plain text in a dataframe cell, never rendered as HTML
+    assert fields["Kind"] == "Company"
+    assert fields["Segments"] == "Brands"
+    assert len(rows) == len(card) - 1  # every field except source_urls (shown as links)
+
+
+def test_group_sites_lists_the_other_sites(db):
+    from beautyvalley import queries
+
+    group = sql(db, "SELECT group_id FROM mart.organisations GROUP BY 1 HAVING count(*) > 1 LIMIT 1")[0][0]
+    ids = [r[0] for r in sql(db, "SELECT org_id FROM mart.organisations WHERE group_id = ? ORDER BY 1", [group])]
+    others = queries.group_sites(group, ids[0])
+    assert sorted(others["org_id"]) == ids[1:]
