@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beautyvalley import charts, i18n, queries
+from beautyvalley import charts, i18n, queries, warehouse
 from beautyvalley.formatting import md_escape, source_line
 
 t = i18n.t
@@ -35,8 +35,22 @@ rows = shared[shared["metric"] == metric]
 labels = {"title": i18n.metric_label(metric), "scope": t("benchmarks.scope"),
           "sources": t("common.sources"), "year_unknown": t("common.year_unknown"),
           "no_series": t("benchmarks.no_series"), "x_title": t("benchmarks.value")}
-st.plotly_chart(charts.benchmark_bar(rows, labels, lang=lang, fmt=i18n.formatter(lang)),
-                width="stretch")
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def figures(build: object, entities: tuple, metric: str, lang: str, labels: tuple) -> tuple[dict, dict]:
+    """Bar and time-series figures of one metric (plotly builds many facets slowly: cached
+    per warehouse build, entities, metric and language)."""
+    data = queries.shared_metrics(queries.indicators(entities))
+    data = data[data["metric"] == metric]
+    fmt = i18n.formatter(lang)
+    return (charts.benchmark_bar(data, dict(labels), lang=lang, fmt=fmt).to_dict(),
+            charts.time_series(data, dict(labels), lang=lang, fmt=fmt).to_dict())
+
+
+bar_fig, series_fig = figures(warehouse.build_key(), tuple(sorted(chosen)), metric, lang,
+                              tuple(sorted(labels.items())))
+st.plotly_chart(bar_fig, width="stretch")
 st.caption(t("benchmarks.scope_note"))
 
 with st.expander(t("benchmarks.sources_of", metric=i18n.metric_label(metric)), expanded=False):
@@ -59,8 +73,7 @@ if not disagree.empty:
         )
 
 st.subheader(t("benchmarks.series"))
-st.plotly_chart(charts.time_series(rows, labels, lang=lang, fmt=i18n.formatter(lang)),
-                width="stretch")
+st.plotly_chart(series_fig, width="stretch")
 
 st.subheader(t("benchmarks.table"))
 table = shared.assign(

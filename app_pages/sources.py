@@ -13,6 +13,10 @@ st.title(t("sources.title"))
 st.subheader(t("sources.build"))
 st.markdown(t("sources.build_line", build_id=build["build_id"], run_id=build["run_id"] or "—",
               date=i18n.fmt_date(build["date"]), status=build.get("status") or "—"))
+runs = queries.load_runs()
+if len(runs):
+    with st.expander(t("sources.versions")):
+        st.code(str(runs["package_versions"].iloc[0] or ""), language="json")
 files = queries.load_files(build["run_id"])
 st.dataframe(
     files, hide_index=True, width="stretch",

@@ -695,6 +695,10 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Build **{build_id}** (esecuzione {run_id}) del {date}, stato: {status}.',
         'en': 'Build **{build_id}** (run {run_id}) of {date}, status: {status}.',
     },
+    'sources.versions': {
+        'it': 'Versioni dei pacchetti usati dalla costruzione',
+        'en': 'Package versions used by the build',
+    },
     'sources.rows_total': {
         'it': 'Righe lette {rows_in}, caricate {loaded}, unite {merged}, scartate {rejected}.',
         'en': 'Rows read {rows_in}, loaded {loaded}, merged {merged}, rejected {rejected}.',

@@ -323,3 +323,38 @@ def test_group_sites_lists_the_other_sites(db):
     ids = [r[0] for r in sql(db, "SELECT org_id FROM mart.organisations WHERE group_id = ? ORDER BY 1", [group])]
     others = queries.group_sites(group, ids[0])
     assert sorted(others["org_id"]) == ids[1:]
+
+
+def test_missing_warehouse_is_built_first(fixture_db, tmp_path, monkeypatch):
+    import shutil
+
+    import etl.build
+
+    target = tmp_path / "sub" / "beautyvalley.duckdb"
+    calls = []
+
+    def fake_build(db_path, inbox=None, progress=False, **kw):  # stands in for the ETL
+        calls.append(Path(db_path))
+        shutil.copy(fixture_db, db_path)
+
+    monkeypatch.setattr(etl.build, "build_warehouse", fake_build)
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(target))
+    at = app()
+    assert calls == [target]
+    assert not at.exception
+    assert metric(at, "Organizzazioni") == str(n_groups(fixture_db))
+    app()  # a second session finds the file and does not build again
+    assert calls == [target]
+
+
+def test_a_failing_build_is_reported_not_raised(tmp_path, monkeypatch):
+    import etl.build
+
+    def broken(db_path, inbox=None, progress=False, **kw):
+        raise RuntimeError("inbox unreadable")
+
+    monkeypatch.setattr(etl.build, "build_warehouse", broken)
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(tmp_path / "none.duckdb"))
+    at = app()
+    assert at.error and "python -m etl build" in at.error[0].value
+    assert not at.title
