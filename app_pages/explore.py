@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from beautyvalley import export, filters, i18n, queries
-from beautyvalley.formatting import md_escape
+from beautyvalley.formatting import as_list, md_escape
 
 t = i18n.t
 f = filters.current()
@@ -21,6 +21,7 @@ SHOWN = ["name", "kind", "segments", "specialties", "comune", "province", "site_
          "website", "ateco", "cluster_role", "location_precision", "source_urls", "source_date"]
 view = orgs[SHOWN].copy()
 view["kind"] = view["kind"].map(lambda k: i18n.kind_label(k))
+view.insert(1, "source", [next(iter(as_list(u)), None) for u in orgs["source_urls"]])
 st.dataframe(
     view, hide_index=True, width="stretch", height=420,
     column_config={
@@ -30,6 +31,7 @@ st.dataframe(
         "specialties": st.column_config.ListColumn(i18n.column_label("specialties")),
         "source_urls": st.column_config.ListColumn(i18n.column_label("source_urls")),
         "website": st.column_config.LinkColumn(i18n.column_label("website")),
+        "source": st.column_config.LinkColumn(t("common.source"), help=t("explore.source_help")),
         "employees": st.column_config.NumberColumn(i18n.column_label("employees"), format="localized"),
         "revenue_eur": st.column_config.NumberColumn(i18n.column_label("revenue_eur"), format="localized"),
         "employees_year": st.column_config.NumberColumn(i18n.column_label("employees_year"), format="%d"),

@@ -56,26 +56,25 @@ else:
     st.caption(t("overview.province_source"))
 
 st.subheader(t("overview.indicators"))
-latest, series = queries.headline_indicators()
+latest, _series = queries.headline_indicators()
 if latest.empty:
     st.info(t("overview.no_indicators"))
 else:
     cols = st.columns(3)
     for i, row in enumerate(latest.itertuples(index=False)):
-        s = series[(series["entity"] == row.entity) & (series["metric"] == row.metric)
-                   & (series["comparable_group"].fillna("") == row.comparable_group)]
-        s = s.dropna(subset=["year", "value"]).sort_values("year")
         delta = None
         if row.previous_value is not None and row.previous_value == row.previous_value:
-            delta = t("overview.change", change=i18n.fmt_value(row.value - row.previous_value,
-                                                                row.unit),
+            delta = t("overview.change", change=i18n.fmt_change(row.value - row.previous_value,
+                                                                 row.unit),
                       year=i18n.fmt_year(row.previous_year))
         with cols[i % 3].container(border=True):
             st.metric(
                 f"{i18n.metric_label(row.metric)} — {row.entity} ({i18n.fmt_year(row.year)})",
-                i18n.fmt_value(row.value, row.unit),
+                i18n.fmt_value(row.value, row.unit) if row.low == row.high
+                else f"{i18n.fmt_value(row.low, row.unit)} – {i18n.fmt_value(row.high, row.unit)}",
                 delta=delta,
                 help=t("overview.scope", scope=row.scope or "—"),
-                chart_data=s["value"].tolist() if s["year"].nunique() >= 2 else None,
+                chart_data=row.series if len(row.series) >= 2 else None,
             )
-            st.caption(t("common.source") + ": " + source_line([row.source_url], row.source_date))
+            st.caption(t("common.sources" if len(row.sources) > 1 else "common.source") + ": "
+                       + " · ".join(source_line([u], d) for u, d in row.sources))

@@ -148,6 +148,20 @@ def fmt_value(value: Any, unit: str | None, lang: str | None = None) -> str:
     return fmt_number(v, lang, 0 if v == int(v) else 1)
 
 
+def fmt_change(diff: Any, unit: str | None, lang: str | None = None) -> str:
+    """A signed change: '+1,2 mld €', '-3', '+2,1 p.p.' (percent units change in points)."""
+    if _missing(diff):
+        return "—"
+    lang = lang or current_language()
+    d = float(diff)
+    sign = "+" if d > 0 else ("-" if d < 0 else "±")
+    if (unit or "").strip() == "percent":
+        body = fmt_number(abs(d), lang, 1) + (" p.p." if lang == "it" else " pp")
+    else:
+        body = fmt_value(abs(d), unit, lang)
+    return sign + body
+
+
 def fmt_year(value: Any) -> str:
     if _missing(value):
         return "—"
@@ -666,6 +680,10 @@ TEXTS: dict[str, dict[str, str]] = {
     'explore.dictionary': {
         'it': 'Dizionario dei dati',
         'en': 'Data dictionary',
+    },
+    'explore.source_help': {
+        'it': 'Prima fonte della riga; tutte le fonti nella colonna Fonti.',
+        'en': "The row's first source; every source is in the Sources column.",
     },
     'explore.cite': {
         'it': 'Come citare',

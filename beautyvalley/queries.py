@@ -466,6 +466,7 @@ def latest_values(series: pd.DataFrame) -> pd.DataFrame:
     cols = [
         "entity", "metric", "comparable_group", "unit", "scope", "value", "year",
         "previous_value", "previous_year", "source_url", "source_date", "n_years",
+        "low", "high", "sources", "series",
     ]
     if series.empty:
         return pd.DataFrame(columns=cols)
@@ -479,6 +480,8 @@ def latest_values(series: pd.DataFrame) -> pd.DataFrame:
         last = (dated if len(dated) else g).iloc[-1]
         prev = dated[dated["year"] < last["year"]] if len(dated) else dated
         prev_row = prev.iloc[-1] if len(prev) else None
+        # every figure of the newest year: sources may disagree -> show the range
+        same = dated[dated["year"] == last["year"]] if len(dated) else g.iloc[[-1]]
         rows.append(
             {
                 "entity": entity, "metric": metric, "comparable_group": group,
@@ -488,6 +491,10 @@ def latest_values(series: pd.DataFrame) -> pd.DataFrame:
                 "previous_year": None if prev_row is None else prev_row["year"],
                 "source_url": last["source_url"], "source_date": last["source_date"],
                 "n_years": int(dated["year"].nunique()),
+                "low": same["value"].min(), "high": same["value"].max(),
+                "sources": [(u, d) for u, d in zip(same["source_url"], same["source_date"])],
+                # one point per year (median where sources disagree) for the sparkline
+                "series": dated.groupby("year")["value"].median().tolist(),
             }
         )
     return pd.DataFrame(rows, columns=cols)

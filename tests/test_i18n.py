@@ -92,6 +92,9 @@ def test_t_falls_back_and_fills_placeholders():
         (i18n.fmt_date, ("2024-05-03",), "3 maggio 2024", "3 May 2024"),
         (i18n.fmt_date, ("2024-05",), "maggio 2024", "May 2024"),
         (i18n.fmt_value, (1994, "year"), "1994", "1994"),
+        (i18n.fmt_change, (1.2e9, "EUR"), "+1,2 mld €", "+€1.2 bn"),
+        (i18n.fmt_change, (-3, "count"), "-3", "-3"),
+        (i18n.fmt_change, (2.1, "percent"), "+2,1 p.p.", "+2.1 pp"),
     ],
 )
 def test_formatting_per_language(fn, args, it, en):

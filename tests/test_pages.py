@@ -358,3 +358,21 @@ def test_a_failing_build_is_reported_not_raised(tmp_path, monkeypatch):
     at = app()
     assert at.error and "python -m etl build" in at.error[0].value
     assert not at.title
+
+
+def test_headline_indicators_show_latest_value_range_and_change(db):
+    at = app({"lang": "en"})
+    rows = sql(db, "SELECT year, value FROM mart.indicators WHERE entity='Lombardia' AND metric='turnover' "
+                   "ORDER BY year")
+    last_year = max(y for y, _ in rows)
+    latest = sorted(v for y, v in rows if y == last_year)
+    prev_year = max(y for y, _ in rows if y < last_year)
+    cards = [m for m in at.metric if m.label.startswith(f"Turnover — Lombardia ({last_year})")]
+    assert len(cards) == 1
+    card = cards[0]
+    from beautyvalley import i18n
+    if len(latest) > 1:  # sources disagree: the range is shown
+        assert card.value == f"{i18n.fmt_eur(latest[0], 'en')} – {i18n.fmt_eur(latest[-1], 'en')}"
+    else:
+        assert card.value == i18n.fmt_eur(latest[0], "en")
+    assert f"vs {prev_year}" in card.delta
