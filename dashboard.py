@@ -11,7 +11,8 @@ import streamlit as st
 
 from beautyvalley import filters, i18n, queries, warehouse
 
-# no page_icon: a material or emoji favicon is fetched from a CDN, the default one is local
+# no page or page_icon icons: material-icon favicons are fetched from fonts.gstatic.com
+# (the app must make no outside request) and emoji need a font headless browsers lack
 st.set_page_config(page_title="Beauty Valley", layout="wide")
 
 lang = filters.init_language()
@@ -27,12 +28,12 @@ except Exception as exc:  # the app cannot work without a warehouse: say why and
 filters.init_from_url()
 
 PAGES = [
-    st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("app_pages/map.py", title=t("page.map"), icon=":material/map:", url_path="map"),
-    st.Page("app_pages/sectors.py", title=t("page.sectors"), icon=":material/category:", url_path="sectors"),
-    st.Page("app_pages/benchmarks.py", title=t("page.benchmarks"), icon=":material/balance:", url_path="benchmarks"),
-    st.Page("app_pages/explore.py", title=t("page.explore"), icon=":material/download:", url_path="explore"),
-    st.Page("app_pages/sources.py", title=t("page.sources"), icon=":material/fact_check:", url_path="sources"),
+    st.Page("app_pages/overview.py", title=t("page.overview"), url_path="overview", default=True),
+    st.Page("app_pages/map.py", title=t("page.map"), url_path="map"),
+    st.Page("app_pages/sectors.py", title=t("page.sectors"), url_path="sectors"),
+    st.Page("app_pages/benchmarks.py", title=t("page.benchmarks"), url_path="benchmarks"),
+    st.Page("app_pages/explore.py", title=t("page.explore"), url_path="explore"),
+    st.Page("app_pages/sources.py", title=t("page.sources"), url_path="sources"),
 ]
 page = st.navigation(PAGES)
 
