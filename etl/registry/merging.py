@@ -5,13 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .values import name_key
+from .vectorised import name_keys
 
 
 def add_name_keys(rows: pd.DataFrame) -> pd.Series:
-    uniq = pd.unique(rows["name"].to_numpy(dtype=object))
-    keys = {n: name_key(n) for n in uniq}
-    return rows["name"].map(keys)
+    return name_keys(rows["name"])
 
 
 def site_labels(rows: pd.DataFrame) -> np.ndarray:

@@ -17,6 +17,7 @@ from pyproj import Transformer
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
+from .vectorised import clean_texts, parse_numbers, string_lengths
 from .values import (clean_text, parse_kind, parse_number, parse_url, parse_urls, parse_vat, parse_year,
                      split_list, fold)
 
@@ -64,7 +65,7 @@ class _Collector:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        vals = pd.Series(values).to_numpy(dtype=object)[mask] if not isinstance(values, str) else values
+        vals = [_short(v) for v in pd.Series(values).to_numpy(dtype=object)[mask]] if not isinstance(values, str) else values
         msgs = pd.Series(messages).to_numpy(dtype=object)[mask] if not isinstance(messages, str) else messages
         self.parts.append(pd.DataFrame({
             "file": self.file, "line": self.lines[mask], "field": field_name,
@@ -84,11 +85,13 @@ def _omap(series: pd.Series, fn) -> pd.Series:
 
 def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     """Apply fn(value) -> (parsed, message) once per distinct value."""
-    uniq = pd.unique(series.to_numpy(dtype=object))
-    results = {v: fn(v) for v in uniq}
-    parsed = _omap(series, lambda v: results[v][0])
-    msgs = _omap(series, lambda v: results[v][1])
-    return parsed, msgs
+    codes, uniq = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    results = [fn(None if isinstance(v, float) and v != v else v) for v in uniq]
+    parsed = np.empty(len(results), dtype=object)
+    parsed[:] = [r[0] for r in results]
+    msgs = np.array([r[1] for r in results], dtype=object)
+    return (pd.Series(parsed[codes], index=series.index, dtype=object),
+            pd.Series(msgs[codes], index=series.index, dtype=object))
 
 
 def _short(v) -> str | None:
@@ -113,51 +116,59 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
     # Oversized values reject the row (e.g. a 10 MB line); they are shown truncated.
     too_long = np.zeros(n, dtype=bool)
     for f, s in cols.items():
-        lens = _omap(s, lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
-        m = lens > MAX_FIELD_LEN
+        m = string_lengths(s) > MAX_FIELD_LEN
         if m.any():
-            errors.add(m, f, _omap(s, _short), _omap(s, lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
+            errors.add(m, f, s, _omap(s, lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
                                                  if isinstance(v, str) else None), "error")
             too_long |= m
-    safe = lambda f: _omap(col(f).astype(object).mask(too_long), lambda v: None if isinstance(v, float) and v != v else v)  # noqa: E731
+    any_too_long = too_long.any()
 
-    name = _omap(safe("name"), clean_text)
-    errors.add(name.isna().to_numpy() & ~too_long, "name", _omap(col("name"), _short), "name is empty", "error")
+    def safe(f):
+        c = col(f)
+        return _omap(c.mask(too_long), lambda v: None if isinstance(v, float) and v != v else v) if any_too_long else c
+
+    name = clean_texts(safe("name"))
+    errors.add(name.isna().to_numpy() & ~too_long, "name", col("name"), "name is empty", "error")
     out["name"] = name
 
     # Place
     comune_raw, prov_raw = safe("comune"), safe("province")
-    pairs = pd.Series([(clean_text(c), clean_text(p)) for c, p in zip(comune_raw, prov_raw)], dtype=object)
-    placed, _ = _map_unique(pairs, lambda p: (ctx.places.resolve(*p), None))
-    code = _omap(placed, lambda r: r.code)
-    perr = _omap(placed, lambda r: r.error)
-    pwarn = _omap(placed, lambda r: r.warning)
-    missing = _omap(comune_raw, clean_text).isna().to_numpy()
+    comune_txt, prov_txt = clean_texts(comune_raw), clean_texts(prov_raw)
+    pair_key = comune_txt.fillna("").str.cat(prov_txt.fillna(""), sep="\x1f").to_numpy(dtype=object)
+    codes_, uniq = pd.factorize(pair_key)
+    resolved = [ctx.places.resolve(*((x or None) for x in k.split("\x1f"))) for k in uniq]
+    take = lambda attr: pd.Series(np.array([getattr(r, attr) for r in resolved] + [None], dtype=object)[codes_],  # noqa: E731
+                                  index=comune_raw.index, dtype=object)
+    code, perr, pwarn = take("code"), take("error"), take("warning")
+    missing = comune_txt.isna().to_numpy()
     allow_unplaced = role == "registry"
     err_mask = perr.notna().to_numpy() & ~too_long & ~(missing & allow_unplaced)
-    errors.add(err_mask, "comune", _omap(pairs, lambda p: " / ".join(x for x in p if x) or None), perr, "error")
-    warns.add(pwarn.notna().to_numpy(), "comune", _omap(comune_raw, _short), pwarn, "warning")
+    if err_mask.any():
+        shown = pd.Series([" / ".join(x for x in (c, p) if x) or None for c, p in zip(comune_txt, prov_txt)], dtype=object)
+        errors.add(err_mask, "comune", shown, perr, "error")
+    warns.add(pwarn.notna().to_numpy(), "comune", comune_raw, pwarn, "warning")
     out["comune_code"] = code
 
     kind, kerr = _map_unique(safe("kind"), parse_kind)
-    errors.add(kerr.notna().to_numpy(), "kind", _omap(col("kind"), _short), kerr, "error")
+    errors.add(kerr.notna().to_numpy(), "kind", col("kind"), kerr, "error")
     out["kind"] = kind
 
     if role == "registry":
         src_missing = _omap(safe("source_url"), lambda v: not parse_urls(v)[0]).to_numpy() & ~too_long
-        errors.add(src_missing, "source_url", _omap(col("source_url"), _short),
+        errors.add(src_missing, "source_url", col("source_url"),
                    "no http(s) source URL: every registry row needs the page that states it", "error")
 
     # Warnings: the value is blanked or corrected, the row kept.
     def number(field_name, lo, hi, integer=False, scale=1.0, target=None):
-        parsed, msg = _map_unique(safe(field_name), parse_number)
-        vals = parsed.astype("float64") * scale
+        vals, msg = parse_numbers(safe(field_name))
+        vals = vals * scale
         bad_range = vals.notna() & ((vals < lo) | (vals > hi))
         frac = vals.notna() & integer & (vals % 1 != 0)
-        msg = msg.where(msg.notna(), None)
-        msg = msg.mask(bad_range, _omap(vals, lambda v: f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}"))
-        msg = msg.mask(frac & msg.isna(), "not a whole number")
-        warns.add(msg.notna().to_numpy(), field_name, _omap(col(field_name), _short), msg, "warning")
+        msg = msg.copy()
+        if bad_range.any():
+            msg[bad_range] = [f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}" for v in vals[bad_range]]
+        msg[frac & msg.isna()] = "not a whole number"
+        warns.add(msg.notna().to_numpy(), field_name, col(field_name), msg, "warning")
         vals = vals.mask(msg.notna())
         out[target or field_name] = vals
 
@@ -170,11 +181,11 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
 
     for f in ("founded", "employees_year", "revenue_year"):
         parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
-        warns.add(msg.notna().to_numpy(), f, _omap(col(f), _short), msg, "warning")
+        warns.add(msg.notna().to_numpy(), f, col(f), msg, "warning")
         out[f] = parsed.astype("Int64")
 
     vat, vmsg = _map_unique(safe("vat"), parse_vat)
-    warns.add(vmsg.notna().to_numpy(), "vat", _omap(col("vat"), _short), _omap(vmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    warns.add(vmsg.notna().to_numpy(), "vat", col("vat"), _omap(vmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
     out["vat"] = vat
 
     def ateco_fn(v):
@@ -184,16 +195,16 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
         r = classification.to_2025(t)
         return r.code, r.warning
     at, amsg = _map_unique(safe("ateco"), ateco_fn)
-    warns.add(amsg.notna().to_numpy(), "ateco", _omap(col("ateco"), _short), amsg, "warning")
+    warns.add(amsg.notna().to_numpy(), "ateco", col("ateco"), amsg, "warning")
     out["ateco"] = at
 
     web, wmsg = _map_unique(safe("website"), parse_url)
-    warns.add(wmsg.notna().to_numpy(), "website", _omap(col("website"), _short), _omap(wmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    warns.add(wmsg.notna().to_numpy(), "website", col("website"), _omap(wmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
     out["website"] = web
 
-    src, smsg = _map_unique(safe("source_url"), lambda v: (lambda r: (r[0], "; ".join(r[1]) or None))(parse_urls(v)))
-    warns.add(smsg.notna().to_numpy(), "source_url", _omap(col("source_url"), _short), smsg, "warning")
-    out["source_urls"] = _omap(src, lambda v: list(v) if isinstance(v, list) else [])
+    src, smsg = _map_unique(safe("source_url"), lambda v: (lambda r: (r[0] or [], "; ".join(r[1]) or None))(parse_urls(v)))
+    warns.add(smsg.notna().to_numpy(), "source_url", col("source_url"), smsg, "warning")
+    out["source_urls"] = src
 
     def seg_fn(v):
         codes, bad = [], []
@@ -202,29 +213,29 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
             (codes if c else bad).append(c or p)
         return list(dict.fromkeys(codes)), (f"unknown segment(s) {', '.join(map(repr, bad))}; dropped" if bad else None)
     seg, segmsg = _map_unique(safe("segment"), seg_fn)
-    warns.add(segmsg.notna().to_numpy(), "segment", _omap(col("segment"), _short), segmsg, "warning")
+    warns.add(segmsg.notna().to_numpy(), "segment", col("segment"), segmsg, "warning")
     out["segments"] = seg
-    out["specialties"] = _omap(safe("specialties"), split_list)
+    out["specialties"] = _map_unique(safe("specialties"), lambda v: (split_list(v), None))[0]
 
     def vocab(field_name, allowed):
-        vals = _omap(_omap(safe(field_name), clean_text), lambda v: v.lower().replace(" ", "_") if isinstance(v, str) else None)
+        vals = _map_unique(safe(field_name), lambda v: ((lambda t: t.lower().replace(" ", "_") if t else None)(clean_text(v)), None))[0]
         bad = vals.notna() & ~vals.isin(allowed)
-        warns.add(bad.to_numpy(), field_name, _omap(col(field_name), _short),
+        warns.add(bad.to_numpy(), field_name, col(field_name),
                   f"not one of {', '.join(sorted(allowed))}; dropped", "warning")
         out[field_name] = vals.mask(bad)
     vocab("site_type", SITE_TYPES)
     vocab("figure_scope", FIGURE_SCOPES)
     vocab("cluster_role", CLUSTER_ROLES)
 
-    sd = _omap(safe("source_date"), clean_text)
+    sd = clean_texts(safe("source_date"))
     bad_sd = sd.notna() & ~sd.fillna("").str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")
     future_sd = sd.notna() & ~bad_sd & (sd.fillna("").str[:4].map(lambda y: y.isdigit() and int(y) > ctx.today.year))
-    warns.add(bad_sd.to_numpy(), "source_date", _omap(col("source_date"), _short), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
-    warns.add(future_sd.to_numpy(), "source_date", _omap(col("source_date"), _short), "date in the future; dropped", "warning")
+    warns.add(bad_sd.to_numpy(), "source_date", col("source_date"), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
+    warns.add(future_sd.to_numpy(), "source_date", col("source_date"), "date in the future; dropped", "warning")
     out["source_date"] = sd.mask(bad_sd | future_sd)
 
     for f in TEXT_FIELDS:
-        out[f] = _omap(safe(f), clean_text)
+        out[f] = clean_texts(safe(f))
 
     _coordinates(out, safe("lat"), safe("lon"), col, ctx, warns)
 
@@ -236,14 +247,14 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
 
 
 def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:
-    lat, lat_msg = _map_unique(lat_raw, parse_number)
-    lon, lon_msg = _map_unique(lon_raw, parse_number)
-    warns.add(lat_msg.notna().to_numpy(), "lat", _omap(col("lat"), _short), lat_msg, "warning")
-    warns.add(lon_msg.notna().to_numpy(), "lon", _omap(col("lon"), _short), lon_msg, "warning")
+    lat, lat_msg = parse_numbers(lat_raw)
+    lon, lon_msg = parse_numbers(lon_raw)
+    warns.add(lat_msg.notna().to_numpy(), "lat", col("lat"), lat_msg, "warning")
+    warns.add(lon_msg.notna().to_numpy(), "lon", col("lon"), lon_msg, "warning")
     lat, lon = lat.astype("float64"), lon.astype("float64")
     both = lat.notna() & lon.notna()
     one = lat.notna() ^ lon.notna()
-    warns.add(one.to_numpy(), "lat", _omap(col("lat"), _short), "only one of latitude/longitude given; dropped", "warning")
+    warns.add(one.to_numpy(), "lat", col("lat"), "only one of latitude/longitude given; dropped", "warning")
     la0, la1, lo0, lo1 = ITALY_BBOX
     inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
     swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)

@@ -2,39 +2,57 @@
 -- in the same comune) are merged: every source URL and file is kept, and each field takes the newest
 -- non-empty value (newest = latest source_date, then later file, then later line).
 -- Pairs that belong together (employees+year, revenue+year, comune+coordinates) travel together.
-WITH r AS (
-    SELECT *, (coalesce(source_date, file_date) || '|' || lpad(src_order::VARCHAR, 6, '0') || '|'
+WITH sizes AS (
+    SELECT label, count(*) AS n_rows FROM staging.registry_rows GROUP BY label
+), r AS (
+    SELECT rr.*, s.n_rows,
+           (coalesce(source_date, file_date) || '|' || lpad(src_order::VARCHAR, 6, '0') || '|'
                || lpad(line::VARCHAR, 10, '0')) AS recency,
            src_order * 10000000000 + line AS position
-    FROM staging.registry_rows
+    FROM staging.registry_rows rr JOIN sizes s USING (label)
+), singles AS (
+    -- most sites come from one row: no aggregation needed
+    SELECT label, 1 AS n_rows, position AS first_position, org_id, group_id, name, name_key, kind, ateco,
+           CASE WHEN comune_code IS NOT NULL THEN {'code': comune_code, 'lat': lat, 'lon': lon} END AS place,
+           CASE WHEN employees IS NOT NULL THEN {'v': employees, 'y': employees_year} END AS emp,
+           CASE WHEN revenue_eur IS NOT NULL THEN {'v': revenue_eur, 'y': revenue_year} END AS rev,
+           founded, website, vat, source_date, address, note, checked, cluster_role, cluster_role_source,
+           site_type, figure_scope, list_sort(list_distinct(segments)) AS segments,
+           list_sort(list_distinct(specialties)) AS specialties, list_distinct(source_urls) AS source_urls,
+           [file] AS source_files
+    FROM r WHERE n_rows = 1
+), merged AS (
+    SELECT
+        label,
+        count(*) AS n_rows,
+        min(position) AS first_position,
+        arg_min(org_id, position) FILTER (WHERE org_id IS NOT NULL) AS org_id,
+        arg_min(group_id, position) FILTER (WHERE group_id IS NOT NULL) AS group_id,
+        arg_max(name, recency) AS name,
+        arg_max(name_key, recency) AS name_key,
+        arg_max(kind, recency) FILTER (WHERE kind IS NOT NULL) AS kind,
+        arg_max(ateco, recency) FILTER (WHERE ateco IS NOT NULL) AS ateco,
+        arg_max({'code': comune_code, 'lat': lat, 'lon': lon}, recency) FILTER (WHERE comune_code IS NOT NULL) AS place,
+        arg_max({'v': employees, 'y': employees_year}, recency) FILTER (WHERE employees IS NOT NULL) AS emp,
+        arg_max({'v': revenue_eur, 'y': revenue_year}, recency) FILTER (WHERE revenue_eur IS NOT NULL) AS rev,
+        arg_max(founded, recency) FILTER (WHERE founded IS NOT NULL) AS founded,
+        arg_max(website, recency) FILTER (WHERE website IS NOT NULL) AS website,
+        arg_max(vat, recency) FILTER (WHERE vat IS NOT NULL) AS vat,
+        max(source_date) AS source_date,
+        arg_max(address, recency) FILTER (WHERE address IS NOT NULL) AS address,
+        arg_max(note, recency) FILTER (WHERE note IS NOT NULL) AS note,
+        max(checked) AS checked,
+        arg_max(cluster_role, recency) FILTER (WHERE cluster_role IS NOT NULL) AS cluster_role,
+        arg_max(cluster_role_source, recency) FILTER (WHERE cluster_role_source IS NOT NULL) AS cluster_role_source,
+        arg_max(site_type, recency) FILTER (WHERE site_type IS NOT NULL) AS site_type,
+        arg_max(figure_scope, recency) FILTER (WHERE figure_scope IS NOT NULL) AS figure_scope,
+        list_sort(list_distinct(flatten(list(segments)))) AS segments,
+        list_sort(list_distinct(flatten(list(specialties)))) AS specialties,
+        list_distinct(flatten(list(source_urls ORDER BY position))) AS source_urls,
+        list_distinct(list(file ORDER BY position)) AS source_files
+    FROM r WHERE n_rows > 1
+    GROUP BY label
 )
-SELECT
-    label,
-    count(*) AS n_rows,
-    min(position) AS first_position,
-    arg_min(org_id, position) FILTER (WHERE org_id IS NOT NULL) AS org_id,
-    arg_min(group_id, position) FILTER (WHERE group_id IS NOT NULL) AS group_id,
-    arg_max(name, recency) AS name,
-    arg_max(name_key, recency) AS name_key,
-    arg_max(kind, recency) FILTER (WHERE kind IS NOT NULL) AS kind,
-    arg_max(ateco, recency) FILTER (WHERE ateco IS NOT NULL) AS ateco,
-    arg_max({'code': comune_code, 'lat': lat, 'lon': lon}, recency) FILTER (WHERE comune_code IS NOT NULL) AS place,
-    arg_max({'v': employees, 'y': employees_year}, recency) FILTER (WHERE employees IS NOT NULL) AS emp,
-    arg_max({'v': revenue_eur, 'y': revenue_year}, recency) FILTER (WHERE revenue_eur IS NOT NULL) AS rev,
-    arg_max(founded, recency) FILTER (WHERE founded IS NOT NULL) AS founded,
-    arg_max(website, recency) FILTER (WHERE website IS NOT NULL) AS website,
-    arg_max(vat, recency) FILTER (WHERE vat IS NOT NULL) AS vat,
-    max(source_date) AS source_date,
-    arg_max(address, recency) FILTER (WHERE address IS NOT NULL) AS address,
-    arg_max(note, recency) FILTER (WHERE note IS NOT NULL) AS note,
-    max(checked) AS checked,
-    arg_max(cluster_role, recency) FILTER (WHERE cluster_role IS NOT NULL) AS cluster_role,
-    arg_max(cluster_role_source, recency) FILTER (WHERE cluster_role_source IS NOT NULL) AS cluster_role_source,
-    arg_max(site_type, recency) FILTER (WHERE site_type IS NOT NULL) AS site_type,
-    arg_max(figure_scope, recency) FILTER (WHERE figure_scope IS NOT NULL) AS figure_scope,
-    list_sort(list_distinct(flatten(list(segments)))) AS segments,
-    list_sort(list_distinct(flatten(list(specialties)))) AS specialties,
-    list_distinct(flatten(list(source_urls ORDER BY position))) AS source_urls,
-    list_distinct(list(file ORDER BY position)) AS source_files
-FROM r
-GROUP BY label
+SELECT * FROM singles
+UNION ALL BY NAME
+SELECT * FROM merged
