@@ -228,3 +228,13 @@ def test_cli_export_parquet(fixture_db, tmp_path):
 def test_cli_coverage(fixture_db):
     r = _cli("coverage", "--db", str(fixture_db))
     assert r.returncode == 0 and "employees" in r.stdout and "CR" in r.stdout
+
+
+def test_every_mart_and_meta_column_is_documented(fixture_db):
+    """The data dictionary (data/README.md) names every column of the public tables."""
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for schema, table, column in q(fixture_db, """SELECT table_schema, table_name, column_name
+            FROM information_schema.columns WHERE table_schema IN ('mart', 'meta')"""):
+        start = text.index(f"### {schema}.{table}") if f"### {schema}.{table}" in text else text.index(f"{schema}.{table}")
+        section = text[start:text.find("\n### ", start + 1)]
+        assert column in section, f"{schema}.{table}.{column} is not documented in data/README.md"
