@@ -238,3 +238,12 @@ def test_every_mart_and_meta_column_is_documented(fixture_db):
         start = text.index(f"### {schema}.{table}") if f"### {schema}.{table}" in text else text.index(f"{schema}.{table}")
         section = text[start:text.find("\n### ", start + 1)]
         assert column in section, f"{schema}.{table}.{column} is not documented in data/README.md"
+
+
+def test_province_counts_match_organisations(fixture_db):
+    by_prov = dict(q(fixture_db, "SELECT province, n_organisations FROM mart.provinces WHERE n_organisations > 0"))
+    direct = dict(q(fixture_db, "SELECT province, count(*) FROM mart.organisations WHERE region = 'Lombardia' GROUP BY 1"))
+    assert by_prov == direct
+    kinds = dict(q(fixture_db, "SELECT province, n_university FROM mart.provinces WHERE n_university > 0"))
+    assert kinds == dict(q(fixture_db, """SELECT province, count(*) FROM mart.organisations
+                                          WHERE kind = 'university' AND region = 'Lombardia' GROUP BY 1"""))
