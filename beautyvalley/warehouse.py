@@ -71,16 +71,17 @@ _open: dict[str, tuple[BuildKey, duckdb.DuckDBPyConnection]] = {}
 _open_lock = threading.Lock()
 
 
-def _connect(key: BuildKey) -> duckdb.DuckDBPyConnection:
+def _connect(key: BuildKey, reopen: bool = False) -> duckdb.DuckDBPyConnection:
     """One read-only connection per warehouse path, replaced when the build key changes.
 
     DuckDB caches database instances by path within a process: as long as a connection
     to the old file is open, connecting to the same path again returns the *old* data.
-    So the old connection is closed before the new file is opened.
+    So the old connection is closed before the new file is opened. `reopen` replaces a
+    connection that turned out to be closed.
     """
     with _open_lock:
         current = _open.get(key.path)
-        if current is not None and current[0] == key:
+        if current is not None and current[0] == key and not reopen:
             return current[1]
         if current is not None:
             try:
@@ -100,11 +101,22 @@ def connection(key: BuildKey | None = None) -> duckdb.DuckDBPyConnection:
 def read_df(
     key: BuildKey, sql: str, params: dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """Run one parameterised statement on its own cursor (thread safe) and return a DataFrame."""
-    cur = _connect(key).cursor()
-    try:
-        if params is None:
-            return cur.execute(sql).df()
-        return cur.execute(sql, params).df()
-    finally:
-        cur.close()
+    """Run one parameterised statement on its own cursor (thread safe) and return a DataFrame.
+
+    If another session swapped the connection to a new build meanwhile (closing the old
+    one), the statement is retried once on the current file.
+    """
+    for attempt in (0, 1):
+        try:
+            cur = _connect(key, reopen=attempt > 0).cursor()
+            try:
+                if params is None:
+                    return cur.execute(sql).df()
+                return cur.execute(sql, params).df()
+            finally:
+                cur.close()
+        except duckdb.ConnectionException:
+            if attempt:
+                raise
+            key = build_key(Path(key.path))
+    raise AssertionError("unreachable")  # pragma: no cover

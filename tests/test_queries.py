@@ -156,3 +156,13 @@ def test_caches_are_bounded():
     assert "CACHE = dict(ttl=" in src and "max_entries=" in src
     n_cached = src.count("@st.cache_data(**CACHE)")
     assert n_cached >= 15 and "@st.cache_data(" not in src.replace("@st.cache_data(**CACHE)", "")
+
+
+def test_a_query_on_a_connection_closed_by_a_swap_is_retried(db, tmp_path, monkeypatch):
+    path = tmp_path / "wh.duckdb"
+    shutil.copy(db, path)
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(path))
+    key = warehouse.build_key()
+    warehouse.connection(key).close()  # what another session's swap does to this one
+    n = warehouse.read_df(key, "SELECT count(*) AS n FROM mart.organisations")["n"].iloc[0]
+    assert n == frame(path, "SELECT count(*) FROM mart.organisations").iloc[0, 0]
