@@ -70,7 +70,7 @@ st.caption(
     t("map.location_note", shown=i18n.fmt_int(len(on_map)), total=i18n.fmt_int(len(points)),
       approx=i18n.fmt_int(approx), missing=i18n.fmt_int(len(points) - len(on_map)))
 )
-st.caption(t("map.sources_note"))
+st.caption(t("map.sources_note") + " " + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))
 
 # ---- selection -> organisation card
 selected_id = selected_org_id(event)

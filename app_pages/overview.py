@@ -53,7 +53,8 @@ else:
         lang=lang, fmt=i18n.formatter(lang),
     )
     st.plotly_chart(fig, width="stretch")
-    st.caption(t("overview.province_source"))
+    st.caption(t("overview.province_source") + " "
+               + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))
 
 st.subheader(t("overview.indicators"))
 latest, _series = queries.headline_indicators()

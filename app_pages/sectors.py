@@ -9,7 +9,8 @@ f = filters.current()
 lang = f.lang
 
 st.title(t("sectors.title"))
-st.caption(t("sectors.intro"))
+st.caption(t("sectors.intro") + " "
+           + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))
 
 seg = queries.segments()
 seg_labels = {f"segment_{s}": (lab or s) for s, lab in zip(seg["segment"], seg[f"label_{lang}"])}

@@ -42,6 +42,7 @@ st.dataframe(cov_rows, hide_index=True, width="stretch")
 
 st.subheader(t("sources.sources"))
 src = queries.source_counts()
+src["dataset"] = src["dataset"].map(lambda d: t(f"sources.ds_{d}"))
 st.dataframe(
     src, hide_index=True, width="stretch",
     column_config={"source_url": st.column_config.LinkColumn(t("col.source_url")),

@@ -353,6 +353,18 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'anno n.d.',
         'en': 'year n/a',
     },
+    'common.registry_build': {
+        'it': 'Dati del magazzino costruito il {date}.',
+        'en': 'Data of the warehouse built on {date}.',
+    },
+    'sources.ds_organisations': {
+        'it': 'organizzazioni',
+        'en': 'organisations',
+    },
+    'sources.ds_indicators': {
+        'it': 'indicatori',
+        'en': 'indicators',
+    },
     'overview.title': {
         'it': 'Panoramica della Beauty Valley',
         'en': 'Beauty Valley overview',

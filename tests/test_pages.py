@@ -7,6 +7,7 @@ never from the app's own query functions.
 from __future__ import annotations
 
 import csv
+import re
 import io
 from pathlib import Path
 
@@ -376,3 +377,16 @@ def test_headline_indicators_show_latest_value_range_and_change(db):
     else:
         assert card.value == i18n.fmt_eur(latest[0], "en")
     assert f"vs {prev_year}" in card.delta
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_names_its_sources(db, page):
+    at = app()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    text = all_text(at) + "\n".join(e.label for e in at.expander)
+    assert re.search(r"\bfont[ei]\b", text, re.I), page
+    build_date = sql(db, "SELECT strftime(max(finished), '%Y-%m-%d') FROM meta.load_runs")[0][0]
+    if page in ("overview", "map", "sectors"):
+        year = build_date[:4]
+        assert "magazzino costruito il" in text and year in text
