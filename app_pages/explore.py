@@ -20,7 +20,9 @@ SHOWN = ["name", "kind", "segments", "specialties", "comune", "province", "site_
          "employees", "employees_year", "revenue_eur", "revenue_year", "figure_scope", "founded",
          "website", "ateco", "cluster_role", "location_precision", "source_urls", "source_date"]
 view = orgs[SHOWN].copy()
-view["kind"] = view["kind"].map(lambda k: i18n.kind_label(k))
+for col in ("kind", *i18n.CODED_FIELDS):
+    if col in view.columns:
+        view[col] = view[col].map(lambda v, c=col: i18n.code_label(c, v, lang))
 view.insert(1, "source", [next(iter(as_list(u)), None) for u in orgs["source_urls"]])
 st.dataframe(
     view, hide_index=True, width="stretch", height=420,

@@ -80,8 +80,8 @@ def card_rows(card: dict[str, Any], lang: str, segment_labels: dict[str, str]) -
     for col, value in card.items():
         if col == "source_urls":
             continue
-        if col == "kind" and isinstance(value, str):
-            value = i18n.kind_label(value, lang)
+        if col == "kind" or col in i18n.CODED_FIELDS:
+            value = i18n.code_label(col, value, lang)
         elif col == "segments" and value is not None:
             value = [segment_labels.get(s, s) for s in _plain(value).split(", ") if s]
         elif col in ("employees", "revenue_eur") and value is not None and value == value:

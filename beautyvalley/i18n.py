@@ -67,6 +67,17 @@ def metric_label(metric: str, lang: str | None = None) -> str:
     return t(key, lang) if key in TEXTS else str(metric).replace("_", " ").capitalize()
 
 
+CODED_FIELDS = ("site_type", "location_precision", "figure_scope", "cluster_role")
+
+
+def code_label(field: str, code: Any, lang: str | None = None) -> Any:
+    """Translated value of a coded field (site_type, location_precision, ...); others as is."""
+    if field == "kind" and isinstance(code, str):
+        return kind_label(code, lang)
+    key = f"{field}.{code}"
+    return t(key, lang) if isinstance(code, str) and key in TEXTS else code
+
+
 def column_label(column: str, lang: str | None = None) -> str:
     key = f"col.{column}"
     return t(key, lang) if key in TEXTS else column
@@ -860,6 +871,70 @@ TEXTS: dict[str, dict[str, str]] = {
     'kind.public_body': {
         'it': 'Ente pubblico',
         'en': 'Public body',
+    },
+    'site_type.hq': {
+        'it': 'sede centrale',
+        'en': 'headquarters',
+    },
+    'site_type.plant': {
+        'it': 'stabilimento',
+        'en': 'plant',
+    },
+    'site_type.office': {
+        'it': 'ufficio',
+        'en': 'office',
+    },
+    'site_type.lab': {
+        'it': 'laboratorio',
+        'en': 'lab',
+    },
+    'site_type.warehouse': {
+        'it': 'magazzino',
+        'en': 'warehouse',
+    },
+    'site_type.store': {
+        'it': 'negozio',
+        'en': 'store',
+    },
+    'site_type.registered_office': {
+        'it': 'sede legale',
+        'en': 'registered office',
+    },
+    'location_precision.address': {
+        'it': 'indirizzo',
+        'en': 'address',
+    },
+    'location_precision.comune': {
+        'it': 'centro del comune (approssimata)',
+        'en': 'comune centre (approximate)',
+    },
+    'location_precision.unknown': {
+        'it': 'sconosciuta',
+        'en': 'unknown',
+    },
+    'figure_scope.site': {
+        'it': 'sede',
+        'en': 'site',
+    },
+    'figure_scope.company': {
+        'it': 'impresa',
+        'en': 'company',
+    },
+    'figure_scope.group': {
+        'it': 'gruppo',
+        'en': 'group',
+    },
+    'cluster_role.founder': {
+        'it': 'fondatore',
+        'en': 'founder',
+    },
+    'cluster_role.board': {
+        'it': 'consiglio direttivo',
+        'en': 'board',
+    },
+    'cluster_role.partner': {
+        'it': 'partner',
+        'en': 'partner',
     },
     'metric.turnover': {
         'it': 'Fatturato',

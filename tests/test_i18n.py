@@ -112,3 +112,12 @@ def test_formatting_per_language(fn, args, it, en):
 def test_missing_values_format_as_dash():
     assert i18n.fmt_number(None, "it") == "—"
     assert i18n.fmt_eur(float("nan"), "en") == "—"
+
+
+def test_coded_values_of_the_warehouse_have_labels(fixture_db):
+    import duckdb
+
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        for field in (*i18n.CODED_FIELDS, "kind"):
+            for (code,) in con.execute(f"SELECT DISTINCT {field} FROM mart.organisations WHERE {field} IS NOT NULL").fetchall():
+                assert i18n.has(f"{field}.{code}"), (field, code)
