@@ -7,13 +7,14 @@ spreadsheet formulas are read as their cached values, never computed.
 from __future__ import annotations
 
 import csv
+import operator
 import hashlib
 import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .headers import FIELDS, map_headers, normalise_header
+from .headers import map_headers, normalise_header
 
 csv.field_size_limit(sys.maxsize)
 
@@ -145,7 +146,7 @@ def _read_csv(path: Path, table: RawTable) -> None:
         raise FileReadError("binary content (NUL bytes): not a text CSV export")
     text = _decode(data, table)
     del data
-    lines = text.splitlines()[:50]
+    lines = text[:1_000_000].splitlines()[:50]
     nonblank = [ln for ln in lines if ln.strip(" \t,;\r")]
     if not nonblank:
         raise FileReadError("no header row: the file has only blank lines")
@@ -158,7 +159,7 @@ def _read_csv(path: Path, table: RawTable) -> None:
         raise FileReadError(f"line {reader.line_num}: not parseable as CSV ({e})") from None
 
 
-def _consume(rows_iter, table: RawTable, line_of, label: str) -> None:
+def _consume(rows_iter, table: RawTable, line_of, label: str, text_cells: bool = True) -> None:
     """Find the header among the first rows, then collect mapped fields of every non-blank row."""
     prev_line = 0
     header_found = False
@@ -167,10 +168,16 @@ def _consume(rows_iter, table: RawTable, line_of, label: str) -> None:
     mapped: list[tuple[int, str]] = []
     width = 0
     extra_cells_lines: list[int] = []
+    picked: list[tuple] = []
+    idxs: list[int] = []
+    need, pick = 0, None
     for row in rows_iter:
         start_line = prev_line + 1
         prev_line = line_of()
-        if not any(c and str(c).strip() for c in row):
+        if text_cells:
+            if not "".join(row).strip():
+                continue
+        elif not any(c and str(c).strip() for c in row):
             continue
         if not header_found:
             scanned += 1
@@ -181,7 +188,9 @@ def _consume(rows_iter, table: RawTable, line_of, label: str) -> None:
                 table.headers = headers
                 table.mapping = mapping
                 mapped = sorted(mapping.items())
-                cols = {f: [] for f in FIELDS}
+                idxs = [i for i, _ in mapped]
+                need = max(idxs) + 1
+                pick = operator.itemgetter(*idxs) if len(idxs) > 1 else (lambda r, i=idxs[0]: (r[i],))
                 width = len(headers)
                 if scanned > 1:
                     table.file_warnings.append(f"header found on line {start_line}; lines above it were skipped")
@@ -193,17 +202,18 @@ def _consume(rows_iter, table: RawTable, line_of, label: str) -> None:
         n = len(row)
         if n > width and any(c and str(c).strip() for c in row[width:]):
             extra_cells_lines.append(start_line)
-        for i, f in mapped:
-            v = row[i] if i < n else None
-            if v is not None and not isinstance(v, str):
-                v = _cell_text(v)
-            cols[f].append(v)
+        if n >= need and text_cells:
+            picked.append(pick(row))
+        else:
+            picked.append(tuple((_cell_text(row[i]) if not isinstance(row[i], str) else row[i]) if i < n and row[i] is not None
+                                else None for i in idxs))
     if not header_found:
         raise FileReadError(
             "no header row recognised in the first rows: no column is named like a name column "
             "(ragione sociale, denominazione, azienda, name, company …); the delimiter must be , ; or tab"
         )
-    table.columns = {f: v for f, v in cols.items() if (f in table.mapping.values())}
+    columns = list(zip(*picked)) if picked else [() for _ in mapped]
+    table.columns = {f: list(col) for (_, f), col in zip(mapped, columns)}
     if extra_cells_lines:
         shown = ", ".join(map(str, extra_cells_lines[:10]))
         table.file_warnings.append(
@@ -256,7 +266,7 @@ def _read_xlsx(path: Path, table: RawTable) -> None:
                     counter["row"] += 1
                     yield ["" if c is None else c for c in r]
 
-            _consume(rows(), table, lambda: counter["row"], path.name)
+            _consume(rows(), table, lambda: counter["row"], path.name, text_cells=False)
             if len(wb.worksheets) > 1:
                 table.file_warnings.append(f"sheet {ws.title!r} used (of {len(wb.worksheets)} sheets)")
             return
