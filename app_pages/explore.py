@@ -85,9 +85,9 @@ st.dataframe(
     },
 )
 e1, e2 = st.columns(2)
-e1.download_button(t("explore.csv"), partial(export.to_csv, ind_f, build),
+e1.download_button(t("explore.ind_csv"), partial(export.to_csv, ind_f, build),
                    file_name=export.file_name("indicators", build, "csv"), mime="text/csv",
                    key="dl_ind_csv", on_click="ignore")
-e2.download_button(t("explore.excel_csv"), partial(export.to_excel_csv, ind_f, build),
+e2.download_button(t("explore.ind_excel_csv"), partial(export.to_excel_csv, ind_f, build),
                    file_name=export.file_name("indicators_excel_it", build, "csv"),
                    mime="text/csv", key="dl_ind_excel", on_click="ignore")

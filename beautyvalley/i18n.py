@@ -708,6 +708,14 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Prima fonte della riga; tutte le fonti nella colonna Fonti.',
         'en': "The row's first source; every source is in the Sources column.",
     },
+    'explore.ind_csv': {
+        'it': 'Indicatori: CSV (UTF-8)',
+        'en': 'Indicators: CSV (UTF-8)',
+    },
+    'explore.ind_excel_csv': {
+        'it': 'Indicatori: CSV per Excel (italiano)',
+        'en': 'Indicators: CSV for Excel (Italian)',
+    },
     'explore.cite': {
         'it': 'Come citare',
         'en': 'How to cite',
