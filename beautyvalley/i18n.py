@@ -709,12 +709,12 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': "The row's first source; every source is in the Sources column.",
     },
     'explore.ind_csv': {
-        'it': 'Indicatori: CSV (UTF-8)',
-        'en': 'Indicators: CSV (UTF-8)',
+        'it': 'Indicatori in CSV',
+        'en': 'Indicators as CSV',
     },
     'explore.ind_excel_csv': {
-        'it': 'Indicatori: CSV per Excel (italiano)',
-        'en': 'Indicators: CSV for Excel (Italian)',
+        'it': 'Indicatori in CSV per Excel (italiano)',
+        'en': 'Indicators as CSV for Excel (Italian)',
     },
     'explore.cite': {
         'it': 'Come citare',
