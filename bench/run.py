@@ -1,0 +1,550 @@
+"""Beauty Valley benchmarks: `make bench` (or `.venv/bin/python bench/run.py [--parts a,b,c,d]`).
+
+Prints one table of figures and ratios measured in the same run, and writes it with the machine
+it ran on to bench/out/results.md. Everything synthetic is generated here into temporary folders,
+labelled SYNTHETIC, and never touches data/beautyvalley.duckdb. All traffic stays on localhost.
+
+  a  ETL: SYNTHETIC 1,000,000-row registry export (Italian CSV: ';', decimal comma) — bare
+     duckdb.read_csv of the file vs `python -m etl build` with it in the inbox (goal <= 3x),
+     peak memory of that build (goal < 2 GB), default build time (goal < 10 s)
+  b  dashboard: each page's rerun after a filter change (AppTest) on the default warehouse
+     (goal < 250 ms) and on a SYNTHETIC 100,000-organisation warehouse (goal < 1 s); the
+     pages' filter-dependent aggregations in DuckDB (beautyvalley.queries) vs the same in pandas
+  c  map page in headless Chromium: time to the deck.gl canvas drawn, bytes transferred
+  d  load: 20 concurrent browser pages changing filters for 60 s against one server:
+     errors and p95 rerun time
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO / "tests" / "hostile"))
+
+import synthetic  # noqa: E402
+
+PY = sys.executable
+ROWS: list[tuple[str, str, str, str, str]] = []  # part, measure, value, goal, verdict/ratio
+DEFAULT_DB = REPO / "data" / "beautyvalley.duckdb"
+
+
+def row(part, measure, value, goal="", verdict=""):
+    ROWS.append((part, measure, value, goal, verdict))
+    print(f"  [{part}] {measure}: {value}" + (f"  (goal {goal}: {verdict})" if goal else
+                                              (f"  ({verdict})" if verdict else "")), flush=True)
+
+
+def ok(flag: bool) -> str:
+    return "met" if flag else "NOT met"
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    import duckdb
+    import pandas
+    import streamlit
+    return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "pandas": pandas.__version__, "streamlit": streamlit.__version__,
+            "os": platform.platform()}
+
+
+def timed_build(db: Path, inbox: Path, extra_env: dict | None = None) -> tuple[float, float, int, str]:
+    """Run `python -m etl build`; return (wall s, peak RSS MB, exit code, stderr tail)."""
+    stats = db.parent / "time.txt"
+    env = dict(os.environ, **(extra_env or {}))
+    cmd = [PY, "-m", "etl", "build", "--db", str(db), "--inbox", str(inbox), "--quiet"]
+    if Path("/usr/bin/time").exists():
+        cmd = ["/usr/bin/time", "-f", "%e %M", "-o", str(stats)] + cmd
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    peak_mb = float("nan")
+    if stats.exists():
+        parts = stats.read_text().split()
+        if len(parts) >= 2:
+            peak_mb = int(parts[-1]) / 1024
+    return wall, peak_mb, r.returncode, (r.stdout + r.stderr)[-1500:]
+
+
+# --------------------------------------------------------------------------- (a) ETL
+
+def part_a(tmp: Path, n_rows: int):
+    print(f"(a) ETL: SYNTHETIC {n_rows:,}-row registry export", flush=True)
+    import duckdb
+    inbox = tmp / "a-inbox"
+    path = inbox / f"SYNTHETIC_registry_{n_rows}.csv"
+    t0 = time.perf_counter()
+    synthetic.write_registry(path, n_rows)
+    row("a", "SYNTHETIC export generated", f"{path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - t0:.1f} s")
+
+    reads = []
+    for _ in range(3):
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        con.read_csv(str(path), sep=";").to_table("t")
+        reads.append(time.perf_counter() - t0)
+        n = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        con.close()
+    bare = statistics.median(reads)
+    row("a", f"bare duckdb.read_csv ({n:,} rows, median of 3)", f"{bare:.2f} s")
+
+    db = tmp / "a-wh" / "SYNTHETIC_1M.duckdb"
+    db.parent.mkdir()
+    wall, peak, rc, tail = timed_build(db, inbox)
+    if rc != 0:
+        row("a", "etl build with the 1M-row inbox", f"FAILED (exit {rc})", "", tail.replace("\n", " ")[-300:])
+    else:
+        ratio = wall / bare
+        row("a", "etl build with the 1M-row inbox (wall, incl. start-up)", f"{wall:.1f} s")
+        row("a", "build / bare read", f"{ratio:.1f}x", "<= 3x", ok(ratio <= 3))
+        row("a", "peak memory of that build (max RSS)", f"{peak:,.0f} MB", "< 2048 MB", ok(peak < 2048))
+        with duckdb.connect(str(db), read_only=True) as c:
+            lf = c.execute("SELECT rows_in, rows_loaded, rows_merged, rows_rejected FROM meta.load_files "
+                           "WHERE role = 'inbox'").fetchone()
+        row("a", "rows in / loaded / merged / rejected", " / ".join(f"{x:,}" for x in lf))
+
+    empty = tmp / "a-empty-inbox"
+    empty.mkdir()
+    walls = []
+    for i in range(3):
+        dbd = tmp / f"a-default-{i}" / "default.duckdb"
+        dbd.parent.mkdir()
+        w, pk, rc, tail = timed_build(dbd, empty)
+        walls.append(w)
+    dflt = statistics.median(walls)
+    row("a", "default build (no inbox; wall incl. interpreter start, median of 3)", f"{dflt:.1f} s", "< 10 s",
+        ok(dflt < 10))
+
+
+# --------------------------------------------------------------------------- (b) page reruns
+
+PAGE_FILES = ["overview", "map", "sectors", "benchmarks", "explore", "sources"]
+PROVINCE_CHANGES = [["CR"], ["LO"], ["MI"], ["BG"], ["CR", "LO"], ["MB"], ["BS", "BG"], ["CR", "MI", "LO"]]
+
+
+def page_path(name: str) -> str:
+    for folder in ("app_pages", "pages"):
+        if (REPO / folder / f"{name}.py").exists():
+            return f"{folder}/{name}.py"
+    raise FileNotFoundError(name)
+
+
+def page_reruns(db: Path) -> dict[str, dict]:
+    """Median/max seconds of one rerun after a province change (cache miss), per page."""
+    from streamlit.testing.v1 import AppTest
+    os.environ["BEAUTYVALLEY_DB"] = str(db)
+    out = {}
+    for name in PAGE_FILES:
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=300)
+        at.run()
+        at.switch_page(page_path(name)).run()
+        errors = [e.value for e in at.exception]
+        times = []
+        for provs in PROVINCE_CHANGES:
+            at.multiselect(key="f_prov").set_value(provs)
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+            errors += [e.value for e in at.exception]
+        # back to an earlier view: cached
+        at.multiselect(key="f_prov").set_value(PROVINCE_CHANGES[0])
+        t0 = time.perf_counter()
+        at.run()
+        cached = time.perf_counter() - t0
+        out[name] = {"median": statistics.median(times), "max": max(times), "cached": cached,
+                     "errors": errors}
+    return out
+
+
+def aggregations_duckdb(db: Path, province_sets) -> float:
+    """The filter-dependent queries of the pages, uncached, summed per filter change (median)."""
+    os.environ["BEAUTYVALLEY_DB"] = str(db)
+    from beautyvalley import queries, warehouse
+    from beautyvalley.filters import Filters
+    fns = [queries._organisations, queries._overview, queries._by_province, queries._comuni_layer,
+           queries._segment_specialties, queries._segment_province, queries._ateco_in_use]
+    raw = [f._info.func for f in fns]
+    key = warehouse.build_key()
+    times = []
+    for provs in province_sets:
+        fp = queries._fp(Filters(provinces=tuple(provs)))
+        t0 = time.perf_counter()
+        for fn in raw:
+            fn(key, fp)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def aggregations_pandas(db: Path, province_sets) -> tuple[float, float]:
+    """The same aggregations in pandas on the same data (mart tables loaded once, not timed
+    in the per-change figure; the load time is returned separately)."""
+    import duckdb
+    import pandas as pd
+    t0 = time.perf_counter()
+    with duckdb.connect(str(db), read_only=True) as con:
+        orgs = con.execute("SELECT * FROM mart.organisations").df()
+        comuni = con.execute("SELECT comune_code, name, province, population, area_km2, lat, lon, geometry "
+                             "FROM mart.comuni").df()
+        provs_df = con.execute("SELECT province, name, population FROM mart.provinces").df()
+        segs = con.execute("SELECT segment FROM mart.segments").df()
+        ateco = con.execute("SELECT code, title_it FROM mart.ateco").df()
+    load = time.perf_counter() - t0
+    times = []
+    for provs in province_sets:
+        t0 = time.perf_counter()
+        f = orgs[orgs["province"].isin(provs)]
+        f.sort_values(["name", "org_id"])  # organisations table
+        site = f["figure_scope"] == "site"
+        emp = pd.concat([f.loc[site & f["employees"].notna(), "employees"],
+                         f[~site & f["employees"].notna()].groupby("group_id")["employees"].max()])
+        rev = pd.concat([f.loc[site & f["revenue_eur"].notna(), "revenue_eur"],
+                         f[~site & f["revenue_eur"].notna()].groupby("group_id")["revenue_eur"].max()])
+        comp = f[f["kind"] == "company"]
+        _ = {"sites": len(f), "organisations": f["group_id"].nunique(), "companies": comp["group_id"].nunique(),
+             "research": f[f["kind"].isin(["university", "research_centre", "testing_lab"])]["group_id"].nunique(),
+             "cwe": comp[comp["employees"].notna()]["group_id"].nunique(),
+             "cwr": comp[comp["revenue_eur"].notna()]["group_id"].nunique(),
+             "employees": emp.sum(), "revenue": rev.sum(),
+             "population": provs_df[provs_df["province"].isin(provs)]["population"].sum()}
+        f[f["province"].notna()].groupby(["province", "kind"]).agg(
+            organisations=("group_id", "nunique"), sites=("org_id", "size")).reset_index().merge(
+            provs_df[["province", "name"]], on="province", how="left")
+        n = f[f["comune_code"].notna()].groupby("comune_code").size().rename("count")
+        cl = comuni[comuni["province"].isin(provs)].merge(n, left_on="comune_code", right_index=True, how="left")
+        cl["count"] = cl["count"].fillna(0)
+        cl["density"] = cl["count"] * 10000.0 / cl["population"]
+        seg = f[["group_id", "segments", "specialties", "province"]].explode("segments")
+        seg = seg[seg["segments"].notna()]
+        sp = seg.explode("specialties")
+        sp.groupby(["segments", "specialties"], dropna=False)["group_id"].nunique()
+        cells = seg[seg["province"].notna()].groupby(["segments", "province"])["group_id"].nunique()
+        grid = pd.MultiIndex.from_product([segs["segment"], sorted(set(provs) | set(seg["province"].dropna()))])
+        cells.reindex(grid, fill_value=0)
+        f[f["ateco"].notna()].groupby("ateco")["group_id"].nunique().rename("organisations").reset_index().merge(
+            ateco, left_on="ateco", right_on="code", how="left").sort_values("organisations", ascending=False)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), load
+
+
+def synthetic_warehouse(tmp: Path, n: int) -> Path:
+    inbox = tmp / "b-inbox"
+    synthetic.write_registry(inbox / f"SYNTHETIC_registry_{n}.csv", n, seed=100)
+    db = tmp / "b-wh" / f"SYNTHETIC_{n}.duckdb"
+    db.parent.mkdir(parents=True)
+    wall, peak, rc, tail = timed_build(db, inbox)
+    if rc != 0:
+        raise RuntimeError(f"SYNTHETIC warehouse build failed: {tail}")
+    return db
+
+
+def part_b(tmp: Path, n_orgs: int):
+    print("(b) page reruns after a filter change (AppTest) and DuckDB vs pandas aggregations", flush=True)
+    import duckdb
+    default_db = tmp / "b-default" / "default.duckdb"
+    default_db.parent.mkdir()
+    empty = tmp / "b-empty"
+    empty.mkdir()
+    w, pk, rc, tail = timed_build(default_db, empty)
+    if rc != 0:
+        row("b", "default warehouse build", f"FAILED: {tail[-300:]}")
+        return
+    synth_db = synthetic_warehouse(tmp, n_orgs)
+    with duckdb.connect(str(synth_db), read_only=True) as c:
+        n_sites = c.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
+    with duckdb.connect(str(default_db), read_only=True) as c:
+        n_default = c.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
+    for label, db, goal_s in (("default data", default_db, 0.25),
+                              (f"SYNTHETIC {n_sites:,} sites", synth_db, 1.0)):
+        res = page_reruns(db)
+        for name, r in res.items():
+            med = r["median"]
+            err = f"; {len(r['errors'])} exception(s): {str(r['errors'][0])[:80]}" if r["errors"] else ""
+            row("b", f"{name} rerun after a province change, {label} (median / max; cached)",
+                f"{med * 1000:.0f} / {r['max'] * 1000:.0f} ms; {r['cached'] * 1000:.0f} ms",
+                f"< {goal_s * 1000:.0f} ms", ok(med < goal_s and not r["errors"]) + err)
+        sets = PROVINCE_CHANGES
+        dk = aggregations_duckdb(db, sets)
+        pdt, load = aggregations_pandas(db, sets)
+        rows_label = n_default if label == "default data" else n_sites
+        row("b", f"filter-dependent aggregations per change, {label} ({rows_label:,} sites): DuckDB vs pandas",
+            f"{dk * 1000:.1f} ms vs {pdt * 1000:.1f} ms (pandas load {load * 1000:.0f} ms)", "",
+            f"DuckDB {pdt / dk:.1f}x faster" if dk < pdt else f"pandas {dk / pdt:.1f}x faster")
+
+
+# --------------------------------------------------------------------------- (c) map in Chromium
+
+def _server(db: Path, log: Path):
+    import harness
+    return harness.streamlit_server(db, log, timeout=180)
+
+
+def part_c(tmp: Path):
+    print("(c) map page in headless Chromium", flush=True)
+    import harness
+    from playwright.sync_api import sync_playwright
+    db = tmp / "c-default" / "default.duckdb"
+    db.parent.mkdir()
+    empty = tmp / "c-empty"
+    empty.mkdir()
+    timed_build(db, empty)
+    with _server(db, tmp / "c-streamlit.log") as base, sync_playwright() as p:
+        browser = harness.launch_chromium(p)
+        warm = browser.new_page()
+        warm.goto(base + "/")
+        warm.wait_for_selector("[data-testid=stMetric]", timeout=120_000)
+        warm.close()
+        results = []
+        for cold in (True, False, False):
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            http_bytes, ws_bytes, outside = [0], [0], []
+            cdp.on("Network.loadingFinished", lambda e: http_bytes.__setitem__(0, http_bytes[0] + e["encodedDataLength"]))
+            cdp.on("Network.webSocketFrameReceived",
+                   lambda e: ws_bytes.__setitem__(0, ws_bytes[0] + len(e["response"]["payloadData"]) * 3 // 4))
+            page.on("request", lambda r: outside.append(r.url) if not harness.is_local(r.url) else None)
+            t0 = time.perf_counter()
+            page.goto(base + "/map")
+            canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+            canvas.wait_for(state="visible", timeout=120_000)
+            drawn = None
+            deadline = time.perf_counter() + 60
+            while time.perf_counter() < deadline:
+                png = canvas.screenshot()
+                from PIL import Image
+                import io
+                img = Image.open(io.BytesIO(png)).convert("RGB").resize((64, 64))
+                if len(set(img.tobytes()[i:i + 3] for i in range(0, 64 * 64 * 3, 3))) > 8:
+                    drawn = time.perf_counter() - t0
+                    break
+                time.sleep(0.05)
+            time.sleep(2)
+            results.append((drawn, http_bytes[0], ws_bytes[0], outside))
+            ctx.close()
+        browser.close()
+    d0, h0, w0, o0 = results[0]
+    row("c", "map page: open -> deck.gl canvas drawn (new browser context, server warm)",
+        f"{d0:.2f} s" if d0 else "never drawn")
+    warm_times = [r[0] for r in results[1:] if r[0]]
+    if warm_times:
+        row("c", "same, again (median of 2)", f"{statistics.median(warm_times):.2f} s")
+    row("c", "bytes to the browser for the map page: HTTP (app assets) + websocket (page data)",
+        f"{h0 / 1e6:.2f} MB + {w0 / 1e6:.2f} MB")
+    row("c", "requests to hosts other than localhost", str(len(o0)), "0", ok(not o0) + (f" {o0[:2]}" if o0 else ""))
+
+
+# --------------------------------------------------------------------------- (d) load
+
+def _descendant_cpu() -> dict[str, float]:
+    """CPU seconds (user+sys) of this process's descendants, by kind (streamlit / chromium / other)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        procs[int(d.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, cmd)
+    mine = {os.getpid()}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _, _) in procs.items():
+            if ppid in mine and pid not in mine:
+                mine.add(pid)
+                changed = True
+    out = {"streamlit": 0.0, "chromium": 0.0, "other": 0.0}
+    for pid in mine - {os.getpid()}:
+        _, cpu, cmd = procs[pid]
+        kind = "streamlit" if "streamlit" in cmd else "chromium" if "chrom" in cmd else "other"
+        out[kind] += cpu
+    return out
+
+
+LOAD_OBSERVER = """
+window.__bv = {runs: [], t0: null, seen: false};
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || window.__bv.t0 === null) return;
+  const state = app.getAttribute('data-test-script-state');
+  if (state !== 'notRunning') { window.__bv.seen = true; return; }
+  if (window.__bv.seen) {
+    window.__bv.runs.push(performance.now() - window.__bv.t0);
+    window.__bv.t0 = null;
+    window.__bv.seen = false;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+def part_d(tmp: Path, sessions: int, seconds: float):
+    """Each page gets a new name filter as soon as its previous rerun finished; the time from
+    the change (Enter) to the page idle again is measured inside the page (performance.now)."""
+    print(f"(d) load: {sessions} concurrent browser pages for {seconds:.0f} s", flush=True)
+    import harness
+    from playwright.sync_api import sync_playwright
+    db = tmp / "d-default" / "default.duckdb"
+    db.parent.mkdir()
+    empty = tmp / "d-empty"
+    empty.mkdir()
+    timed_build(db, empty)
+    words = ["a", "co", "srl", "lab", "spa", "ita", "cosm", "pack", "uni", "ma", "in", "er", "ce", "o"]
+    errors: list[str] = []
+    reruns: list[float] = []
+    pending_at_end = 0
+    with _server(db, tmp / "d-streamlit.log") as base, sync_playwright() as p:
+        browser = harness.launch_chromium(p)
+        pages = []
+        for i in range(sessions):
+            ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+            ctx.add_init_script(LOAD_OBSERVER)
+            page = ctx.new_page()
+            page.set_default_timeout(120_000)
+            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page.on("console", lambda m: errors.append(f"console: {m.text}")
+                    if m.type == "error" and "/_stcore/" not in ((m.location or {}).get("url") or "") else None)
+            page.goto(base + "/")
+            pages.append(page)
+        for page in pages:
+            page.wait_for_selector("[data-testid=stMetric]")
+        boxes = [pg.locator("[data-testid=stSidebar]").get_by_label("Cerca per nome") for pg in pages]
+        issued = [0] * sessions
+        sent_at = [0.0] * sessions
+        cpu0 = _descendant_cpu()
+        t_end = time.monotonic() + seconds
+        while time.monotonic() < t_end:
+            for i, (page, box) in enumerate(zip(pages, boxes)):
+                busy = page.evaluate("window.__bv.t0 !== null")
+                if busy:
+                    if time.monotonic() - sent_at[i] > 120:
+                        errors.append(f"page {i}: no answer within 120 s")
+                        page.evaluate("window.__bv.t0 = null")
+                    continue
+                box.fill(words[(issued[i] + i) % len(words)])
+                page.evaluate("window.__bv.t0 = performance.now()")
+                box.press("Enter")
+                issued[i] += 1
+                sent_at[i] = time.monotonic()
+            time.sleep(0.02)
+        cpu1 = _descendant_cpu()
+        time.sleep(5)
+        for page in pages:
+            reruns += [x / 1000 for x in page.evaluate("window.__bv.runs")]
+            pending_at_end += int(page.evaluate("window.__bv.t0 !== null"))
+            if page.locator("[data-testid=stException]").count():
+                errors.append("exception box: " + page.locator("[data-testid=stException]").first.inner_text()[:200])
+        browser.close()
+    log = (tmp / "d-streamlit.log").read_text(errors="replace")
+    if "Traceback" in log:
+        errors.append("server traceback: " + log[log.index("Traceback"):][:300])
+    reruns.sort()
+    p95 = reruns[int(0.95 * (len(reruns) - 1))] if reruns else float("nan")
+    row("d", f"{sessions} concurrent pages (one Chromium, same 2-core machine as the server), "
+             f"{seconds:.0f} s of name-filter changes: reruns completed",
+        f"{len(reruns):,} of {sum(issued):,} issued ({pending_at_end} still running at the end)")
+    row("d", "p95 / median time from a change to its page idle again (measured in the page)",
+        f"{p95 * 1000:.0f} / {statistics.median(reruns) * 1000:.0f} ms" if reruns else "none")
+    row("d", "errors (exception boxes, console/page errors, timeouts, server tracebacks)", str(len(errors)), "0",
+        ok(not errors) + (f": {errors[0][:120]}" if errors else ""))
+    used = {k: (cpu1[k] - cpu0[k]) / seconds for k in cpu1}
+    row("d", "CPU used during the minute (cores busy): Streamlit server / Chromium (20 pages)",
+        f"{used['streamlit']:.2f} / {used['chromium']:.2f} of {os.cpu_count()}")
+
+
+# --------------------------------------------------------------------------- main
+
+def write_results(info: dict, parts: str, seconds: float):
+    OUT.mkdir(exist_ok=True)
+    lines = ["# Benchmark results", "",
+             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench` (parts {parts}), "
+             f"in {seconds:.0f} s.", "",
+             f"Machine: {info['nproc']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM, {info['os']}; "
+             f"Python {info['python']}, DuckDB {info['duckdb']}, pandas {info['pandas']}, "
+             f"Streamlit {info['streamlit']}.", "",
+             "| part | measure | value | goal | verdict |", "|---|---|---|---|---|"]
+    for r in ROWS:
+        lines.append("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+    lines += ["", "SYNTHETIC data is generated by bench/synthetic.py into a temporary folder; "
+              "data/beautyvalley.duckdb is never touched."]
+    (OUT / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (OUT / "results.json").write_text(json.dumps({"machine": info, "rows": ROWS}, indent=1), encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--parts", default="a,b,c,d")
+    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the SYNTHETIC export (a)")
+    ap.add_argument("--orgs", type=int, default=100_000, help="SYNTHETIC organisations (b)")
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=60)
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    from streamlit import logger as st_logger
+    st_logger.set_log_level("error")
+    info = machine()
+    print(f"machine: {info['nproc']} cores, {info['ram_gib']} GiB, {info['cpu']}", flush=True)
+    before = DEFAULT_DB.stat().st_mtime_ns if DEFAULT_DB.exists() else None
+    t0 = time.perf_counter()
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    with tempfile.TemporaryDirectory(prefix="bv-bench-") as d:
+        tmp = Path(d)
+        for p in parts:
+            try:
+                if p == "a":
+                    part_a(tmp, args.rows)
+                elif p == "b":
+                    part_b(tmp, args.orgs)
+                elif p == "c":
+                    part_c(tmp)
+                elif p == "d":
+                    part_d(tmp, args.sessions, args.seconds)
+            except Exception as exc:  # noqa: BLE001 - a failed part is reported, the others still run
+                row(p, "part failed", f"{type(exc).__name__}: {str(exc)[:200]}")
+    after = DEFAULT_DB.stat().st_mtime_ns if DEFAULT_DB.exists() else None
+    assert before == after, "the benchmark touched data/beautyvalley.duckdb"
+    write_results(info, ",".join(parts), time.perf_counter() - t0)
+    print()
+    w = [max(len(str(r[i])) for r in ROWS + [("part", "measure", "value", "goal", "verdict")]) for i in range(5)]
+    for r in [("part", "measure", "value", "goal", "verdict")] + ROWS:
+        print("  ".join(str(x).ljust(min(w[i], 90)) for i, x in enumerate(r)))
+    print(f"\nwritten: {OUT / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
