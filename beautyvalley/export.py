@@ -7,7 +7,6 @@ names carry the build date. Text cells that a spreadsheet would run as a formula
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from typing import Any, Iterable

@@ -7,7 +7,6 @@ tests/test_i18n.py fails when a key lacks a language or a page calls t() with an
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 DEFAULT_LANG = "it"
