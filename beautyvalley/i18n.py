@@ -412,8 +412,8 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'Known revenue',
     },
     'overview.sum_help': {
-        'it': 'Somma dei valori noti: un dato di sede per sede, un dato aziendale o di gruppo una sola volta per organizzazione. Anni diversi.',
-        'en': 'Sum of the known figures: a site figure per site, a company or group figure once per organisation. Years differ.',
+        'it': 'Somma dei valori noti: un dato di sede per sede, un dato aziendale una sola volta per organizzazione; i dati di gruppo (mondiali) non sono sommati. Anni diversi.',
+        'en': 'Sum of the known figures: a site figure per site, a company figure once per organisation; group-wide (worldwide) figures are not added. Years differ.',
     },
     'overview.density': {
         'it': 'Organizzazioni per 100.000 abitanti',
@@ -430,6 +430,10 @@ TEXTS: dict[str, dict[str, str]] = {
     'overview.coverage_revenue': {
         'it': 'fatturato noto per {known} imprese su {total}',
         'en': 'revenue known for {known} of {total} companies',
+    },
+    'overview.groups_not_added': {
+        'it': '{n} organizzazioni hanno solo dati di gruppo (mondiali), non sommati',
+        'en': '{n} organisations have only group-wide (worldwide) figures, not added',
     },
     'overview.figure_years': {
         'it': 'anni dei dati: addetti {emp_from}–{emp_to}, fatturato {rev_from}–{rev_to}',

@@ -212,16 +212,16 @@ def _overview(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
         key,
         FILTERED
         + """,
-        emp AS (  -- site figures per site, company/group figures once per organisation
+        emp AS (  -- site figures per site, company figures once per organisation, group-wide figures never
           SELECT employees AS v FROM f WHERE employees IS NOT NULL AND figure_scope = 'site'
           UNION ALL
           SELECT max(employees) FROM f
-           WHERE employees IS NOT NULL AND coalesce(figure_scope, '') <> 'site' GROUP BY group_id),
+           WHERE employees IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id),
         rev AS (
           SELECT revenue_eur AS v FROM f WHERE revenue_eur IS NOT NULL AND figure_scope = 'site'
           UNION ALL
           SELECT max(revenue_eur) FROM f
-           WHERE revenue_eur IS NOT NULL AND coalesce(figure_scope, '') <> 'site' GROUP BY group_id)
+           WHERE revenue_eur IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id)
         SELECT
           (SELECT count(*) FROM f) AS sites,
           (SELECT count(DISTINCT group_id) FROM f) AS organisations,
@@ -229,10 +229,12 @@ def _overview(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
           (SELECT count(DISTINCT group_id) FROM f
             WHERE list_contains(['university', 'research_centre', 'testing_lab'], kind))
             AS research,
-          (SELECT count(DISTINCT group_id) FROM f
-            WHERE kind = 'company' AND employees IS NOT NULL) AS companies_with_employees,
-          (SELECT count(DISTINCT group_id) FROM f
-            WHERE kind = 'company' AND revenue_eur IS NOT NULL) AS companies_with_revenue,
+          (SELECT count(DISTINCT group_id) FROM f WHERE kind = 'company' AND employees IS NOT NULL
+             AND coalesce(figure_scope, 'company') <> 'group') AS companies_with_employees,
+          (SELECT count(DISTINCT group_id) FROM f WHERE kind = 'company' AND revenue_eur IS NOT NULL
+             AND coalesce(figure_scope, 'company') <> 'group') AS companies_with_revenue,
+          (SELECT count(DISTINCT group_id) FROM f WHERE figure_scope = 'group'
+             AND (employees IS NOT NULL OR revenue_eur IS NOT NULL)) AS groups_not_added,
           (SELECT count(DISTINCT group_id) FROM f WHERE employees IS NOT NULL)
             AS organisations_with_employees,
           (SELECT sum(v) FROM emp) AS employees,

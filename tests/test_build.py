@@ -247,3 +247,11 @@ def test_province_counts_match_organisations(fixture_db):
     kinds = dict(q(fixture_db, "SELECT province, n_university FROM mart.provinces WHERE n_university > 0"))
     assert kinds == dict(q(fixture_db, """SELECT province, count(*) FROM mart.organisations
                                           WHERE kind = 'university' AND region = 'Lombardia' GROUP BY 1"""))
+
+
+def test_every_site_has_a_source_and_a_date(fixture_db):
+    rows = q(fixture_db, """SELECT org_id, source_urls, source_files, source_date FROM mart.organisations""")
+    for org_id, urls, files, sdate in rows:
+        assert urls or files, org_id
+        if "fixture_registry.csv" not in files:  # user-file rows are dated by their file
+            assert sdate, org_id

@@ -1,11 +1,14 @@
 -- One row per organisation site. Rows sharing a `label` (same partita IVA, or same normalised name
 -- in the same comune) are merged: every source URL and file is kept, and each field takes the newest
 -- non-empty value (newest = latest source_date, then later file, then later line).
+-- A row from a user file without a source date is dated by its file (modification date).
 -- Pairs that belong together (employees+year, revenue+year, comune+coordinates) travel together.
 WITH sizes AS (
     SELECT label, count(*) AS n_rows FROM staging.registry_rows GROUP BY label
 ), r AS (
-    SELECT rr.*, s.n_rows,
+    SELECT rr.* REPLACE (CASE WHEN rr.src_order > 0 THEN coalesce(rr.source_date, rr.file_date)
+                              ELSE rr.source_date END AS source_date),  -- user files: the file's date
+           s.n_rows,
            (coalesce(source_date, file_date) || '|' || lpad(src_order::VARCHAR, 6, '0') || '|'
                || lpad(line::VARCHAR, 10, '0')) AS recency,
            src_order * 10000000000 + line AS position
