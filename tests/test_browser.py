@@ -48,10 +48,7 @@ STREAMLIT_PROBE_404 = re.compile(r"/[A-Za-z0-9_-]+/_stcore/(health|host-config)$
 def chromium():
     if not Path(harness.CHROMIUM).exists():
         pytest.fail(f"{harness.CHROMIUM} missing: `make test` installs Debian's chromium")
-    with playwright_sync.sync_playwright() as p:
-        browser = harness.launch_chromium(p)
-        yield browser
-        browser.close()
+    return harness.shared_browser()
 
 
 @pytest.fixture(scope="session")

@@ -191,8 +191,6 @@ def test_dashboard_warehouse_module_follows_the_rebuild(served, tmp_path, monkey
 
 @pytest.mark.browser
 def test_dashboard_answers_during_rebuild_and_shows_new_data(served, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     db, old_build, _ = served
     from tests import fixtures
     inbox = tmp_path / "inbox"
@@ -204,10 +202,9 @@ def test_dashboard_answers_during_rebuild_and_shows_new_data(served, tmp_path):
         "Ragione sociale;Comune;Provincia;Fonte\n" + "".join(
             f"SYNTHETIC Nuovo Socio {i} Srl;Crema;CR;https://example.invalid/synthetic\n" for i in range(3)),
         encoding="utf-8")
-    with harness.streamlit_server(db, tmp_path / "streamlit.log", timeout=180) as base, \
-            sync_playwright() as p:
-        browser = harness.launch_chromium(p)
-        page = browser.new_page()
+    with harness.streamlit_server(db, tmp_path / "streamlit.log", timeout=180) as base:
+        context = harness.shared_browser().new_context()
+        page = context.new_page()
         page.set_default_timeout(120_000)
 
         def count_on_explore() -> int:
@@ -230,5 +227,5 @@ def test_dashboard_answers_during_rebuild_and_shows_new_data(served, tmp_path):
         assert during and all(n == before for n in during), during
         after = count_on_explore()
         assert page.locator("[data-testid=stException]").count() == 0
-        browser.close()
+        context.close()
     assert after == 3

@@ -137,3 +137,34 @@ def is_local(url: str) -> bool:
     if u.scheme in ("data", "blob", "about", "chrome", "chrome-extension", "devtools"):
         return True
     return (u.hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+_PLAYWRIGHT = None
+_BROWSER = None
+
+
+def shared_browser():
+    """One Playwright driver and one headless Chromium per test process (Playwright's sync API
+    allows only one driver per thread), shared by every test module; closed at exit."""
+    global _PLAYWRIGHT, _BROWSER
+    if _BROWSER is None or not _BROWSER.is_connected():
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+        if _PLAYWRIGHT is None:
+            _PLAYWRIGHT = sync_playwright().start()
+            atexit.register(_stop_browser)
+        _BROWSER = launch_chromium(_PLAYWRIGHT)
+    return _BROWSER
+
+
+def _stop_browser():
+    global _PLAYWRIGHT, _BROWSER
+    try:
+        if _BROWSER is not None:
+            _BROWSER.close()
+        if _PLAYWRIGHT is not None:
+            _PLAYWRIGHT.stop()
+    except Exception:  # noqa: BLE001 - best effort at interpreter exit
+        pass
+    _PLAYWRIGHT = _BROWSER = None
