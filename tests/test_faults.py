@@ -115,7 +115,7 @@ def test_sigkill_while_paused_at_stage(served, tmp_path, stage):
 @pytest.mark.parametrize("sig,after", [
     (signal.SIGKILL, 0.5), (signal.SIGKILL, 1.0), (signal.SIGKILL, 2.0), (signal.SIGKILL, 4.0),
     (signal.SIGTERM, 1.0), (signal.SIGINT, 2.0),
-])
+], ids=lambda v: v.name if isinstance(v, signal.Signals) else f"{v}s")
 def test_kill_after_seconds(served, big_inbox, sig, after):
     db, old_build, old_sha = served
     proc = start_build(db, big_inbox)
