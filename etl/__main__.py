@@ -6,6 +6,7 @@ rejected (validate) or a check failed (build: the previous warehouse stays in se
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -43,7 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate(signum, frame):
+    # turn SIGTERM into SystemExit, so the build removes its temporary file on the way out
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     args = _parser().parse_args(argv)
     if args.command == "build":
         return _build(args)
@@ -69,9 +76,16 @@ def _files_table(reports) -> Table:
 def _build(args) -> int:
     from .build import BuildError, build_warehouse
 
-    if args.inbox and args.inbox.exists() and not args.inbox.is_dir():
-        err.print(f"--inbox {args.inbox}: not a folder")
+    if args.inbox and args.inbox != paths.DEFAULT_INBOX and not args.inbox.is_dir():
+        err.print(f"--inbox {args.inbox}: no such folder")
         return 2
+    if args.db.is_dir():
+        err.print(f"--db {args.db}: is a folder; give the path of the warehouse file")
+        return 2
+    for label, f in (("--registry", args.registry), ("--indicators", args.indicators)):
+        if f is not None and not f.is_file():
+            err.print(f"{label} {f}: no such file")
+            return 2
     try:
         res = build_warehouse(args.db, args.inbox, registry=args.registry, indicators_csv=args.indicators,
                               progress=not args.quiet)
@@ -109,7 +123,7 @@ def _validate(args) -> int:
         for r in issues.itertuples():
             console.print(f"{path}:{r.line}: {r.severity}: field {r.field}: value {r.value!r}: {r.message}", markup=False)
         console.print(f"{path}: {rep.rows_in} rows, {rep.rows_rejected} would be rejected, "
-                      f"{int((v.issues['severity'] == 'warning').sum())} warnings"
+                      f"{rep.warnings} warnings"
                       + (f" (sheet {rep.sheet!r})" if rep.sheet else "") + (f", encoding {rep.encoding}" if rep.encoding else ""))
         any_rejected |= rep.rows_rejected > 0
     return 1 if (any_rejected or any_unreadable) else 0

@@ -168,9 +168,16 @@ def load_inputs(segments_csv: Path = paths.SEGMENTS_CSV) -> Inputs:
     return Inputs(geo, segs, ctx)
 
 
+def file_label(path: Path, role: str) -> str:
+    """How a file is named in the warehouse: inbox files as inbox/<name>, so a user file cannot be
+    confused with the curated data/organisations.csv."""
+    return f"inbox/{path.name}" if role == "inbox" else path.name
+
+
 def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | None, Validated | None, FileReport]:
     """The parsing and validation shared by `build` and `validate`."""
-    rep = FileReport(file=path.name, role=role, path=str(path))
+    label = file_label(path, role)
+    rep = FileReport(file=label, role=role, path=str(path))
     if path.suffix.lower() not in REGISTRY_SUFFIXES:
         rep.error = f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx"
         return None, None, rep
@@ -187,19 +194,19 @@ def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | N
     rep.sha256, rep.encoding, rep.delimiter, rep.sheet = table.sha256, table.encoding, table.delimiter, table.sheet
     rep.rows_in = table.n_rows
     rep.notes = list(table.file_warnings)
-    v = validate(table, ctx, role=role)
+    v = validate(table, ctx, role=role, label=label)
     rep.rows_rejected = v.rejected_lines
     rep.warnings = int((v.issues["severity"] == "warning").sum()) + len(table.file_warnings)
     return table, v, rep
 
 
-def _raw_frame(table: RawTable, file_index: int) -> pa.Table:
+def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
     """The rows as read (text), with file name, sha256, line number and load order: built as Arrow
     columns so DuckDB takes them without a per-value conversion."""
     n = table.n_rows
     cols = {
         "src_order": pa.array(np.full(n, file_index, dtype=np.int32)),
-        "file": pa.array([table.path.name] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
+        "file": pa.array([label] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
         "sha256": pa.array([table.sha256] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
         "line": pa.array(np.asarray(table.lines, dtype=np.int64)),
     }
@@ -237,7 +244,9 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
             with prog.stage("promote"):
                 con.execute("CHECKPOINT")
                 con.close()
+                _fsync(tmp)
                 os.replace(tmp, db_path)
+                _fsync(db_path.parent)
     except BaseException:
         try:
             con.close()
@@ -249,6 +258,14 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
     return BuildResult(db_path=db_path, run_id=run_id, build_id=result, files=reports,
                        seconds=time.perf_counter() - t0,
                        organisations=_count(db_path))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _count(db_path: Path) -> int:
@@ -288,7 +305,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         if table is None:
             prog.log(f"{path.name}: could not be read: {rep.error}")
             return
-        raw = _raw_frame(table, order)
+        raw = _raw_frame(table, order, rep.file)
         con.register("v_raw", raw)
         if not raw_created:
             con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")

@@ -56,7 +56,7 @@ def test_accounting_identity_for_every_file(fixture_db):
     # independent count of the inbox sample's data rows: non-blank lines after the title and header lines
     lines = (FIXTURE_INBOX / "soci_export_cp1252.csv").read_bytes().split(b"\n")
     data_lines = [ln for ln in lines[2:] if ln.strip(b" ;\r")]
-    inbox = [r for r in rows if r[0] == "soci_export_cp1252.csv"][0]
+    inbox = [r for r in rows if r[0] == "inbox/soci_export_cp1252.csv"][0]
     assert inbox[1] == len(data_lines)
     rejected_lines = q(fixture_db, "SELECT count(DISTINCT line) FROM staging.rejected_rows WHERE file = ?", [inbox[0]])[0][0]
     assert inbox[4] == rejected_lines
@@ -69,7 +69,7 @@ def test_duplicates_merge_and_keep_every_source(fixture_db):
     assert len(rows) == 1
     org_id, name, employees, files, urls = rows[0]
     assert org_id == "fx-alfa-crema"
-    assert set(files) == {"fixture_registry.csv", "soci_export_cp1252.csv"}
+    assert set(files) == {"fixture_registry.csv", "inbox/soci_export_cp1252.csv"}
     assert urls == ["https://example.org/fixture/alfa"]
     assert employees == 320  # the inbox file is newer than the registry row's source date (2024-05-01)
 
@@ -197,7 +197,7 @@ def test_cli_unreadable_file_exit_1_but_others_load(tmp_path):
     assert "Traceback" not in r.stderr
     assert "binary.csv" in r.stderr and "binary" in r.stderr
     assert q(db, "SELECT count(*) FROM mart.organisations WHERE name = 'Fixture Good (synthetic)'")[0][0] == 1
-    err = q(db, "SELECT error FROM meta.load_files WHERE file = 'binary.csv'")[0][0]
+    err = q(db, "SELECT error FROM meta.load_files WHERE file = 'inbox/binary.csv'")[0][0]
     assert "binary" in err
 
 
@@ -255,3 +255,62 @@ def test_every_site_has_a_source_and_a_date(fixture_db):
         assert urls or files, org_id
         if "fixture_registry.csv" not in files:  # user-file rows are dated by their file
             assert sdate, org_id
+
+
+def test_inbox_file_named_like_the_registry_is_kept_apart(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "fixture_registry.csv").write_text("name,comune\nFixture Other (synthetic),Lodi\n", encoding="utf-8")
+    db = build_warehouse(tmp_path / "w.duckdb", inbox, registry=FIXTURE_REGISTRY,
+                         indicators_csv=FIXTURE_INDICATORS).db_path
+    files = dict(q(db, "SELECT file, rows_loaded FROM meta.load_files"))
+    assert files["inbox/fixture_registry.csv"] == 1
+    assert files["fixture_registry.csv"] == q(db, "SELECT count(*) FROM mart.organisations "
+                                                  "WHERE list_contains(source_files, 'fixture_registry.csv')")[0][0]
+
+
+def test_merge_prefers_the_newest_dated_source_and_ids_stay_stable(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.csv").write_text("name,comune,province,addetti,fonte,data fonte\n"
+                                 "Fixture Acme (synthetic),Lodi,LO,10,https://example.org/a,2024\n", encoding="utf-8")
+    (inbox / "b.csv").write_text("name,comune,province,addetti,fonte,data fonte\n"
+                                 "FIXTURE ACME (SYNTHETIC) S.R.L.,Lodi,LO,25,https://example.org/b,2024-12-31\n",
+                                 encoding="utf-8")
+    db = build_warehouse(tmp_path / "w.duckdb", inbox, registry=FIXTURE_REGISTRY, indicators_csv=FIXTURE_INDICATORS).db_path
+    rows = q(db, "SELECT org_id, employees, source_urls FROM mart.organisations WHERE name ILIKE 'fixture acme%'")
+    assert len(rows) == 1
+    org_id, employees, urls = rows[0]
+    assert employees == 25  # 2024-12-31 is newer than "2024" (read as 2024-01-01)
+    assert set(urls) == {"https://example.org/a", "https://example.org/b"}
+    # adding a newer file with another name form keeps the id
+    (inbox / "c.csv").write_text("name,comune,province\nFixture ACME (synthetic) SpA,Lodi,LO\n", encoding="utf-8")
+    build_warehouse(db, inbox, registry=FIXTURE_REGISTRY, indicators_csv=FIXTURE_INDICATORS)
+    assert q(db, "SELECT org_id FROM mart.organisations WHERE name ILIKE 'fixture acme%'") == [(org_id,)]
+
+
+def test_cli_bad_paths_exit_2(tmp_path):
+    assert _cli("build", "--inbox", str(tmp_path / "missing")).returncode == 2
+    assert _cli("build", "--db", str(tmp_path)).returncode == 2
+
+
+def test_sigterm_removes_the_temporary_file(tmp_path):
+    import signal
+    import time
+    db = build_fixture_warehouse(tmp_path / "w.duckdb")
+    before = db.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "build", "--db", str(db), "--quiet",
+                             "--inbox", str(FIXTURE_INBOX), "--registry", str(FIXTURE_REGISTRY),
+                             "--indicators", str(FIXTURE_INDICATORS)], cwd=ROOT,
+                            env={**os.environ, "BEAUTYVALLEY_BUILD_PAUSE_AT": "marts:30"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(tmp_path.glob(".w.duckdb.tmp-*")):
+        time.sleep(0.1)
+    assert list(tmp_path.glob(".w.duckdb.tmp-*")), "the build never started writing"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert not list(tmp_path.glob(".w.duckdb.tmp-*"))
+    assert db.read_bytes() == before

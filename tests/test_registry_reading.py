@@ -97,3 +97,18 @@ def test_xlsx_with_many_sheets_and_no_header(tmp_path):
     wb.save(p)
     with pytest.raises(FileReadError, match="no sheet"):
         read_table(p)
+
+
+def test_unclosed_quote_is_reported_not_swallowed(tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text('name,comune,note\nA,Crema,ok\nB,Lodi,"never closed\nC,Crema,x\nD,Crema,y\n', encoding="utf-8")
+    with pytest.raises(FileReadError, match="line 3"):
+        read_table(p)
+
+
+def test_repeated_header_is_named(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("name,comune,Name\nA,Crema,B\n", encoding="utf-8")
+    t = read_table(p)
+    assert t.columns["name"] == ["A"]
+    assert any("'Name' repeat" in w for w in t.file_warnings)

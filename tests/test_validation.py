@@ -155,3 +155,43 @@ def test_formula_and_html_names_kept_as_plain_text(tmp_path, geo_inputs):
     p.write_text('name,comune\n"=HYPERLINK(""http://x"",""y"")",Crema\n<img src=x onerror=alert(1)>,Lodi\n', encoding="utf-8")
     v = validate(read_table(p), geo_inputs.ctx)
     assert list(v.rows["name"]) == ['=HYPERLINK("http://x","y")', "<img src=x onerror=alert(1)>"]
+
+
+def test_three_decimal_coordinates_are_kept(check):
+    v = check("Alfa;Crema;CR;;;;;;45.364;9.683;")
+    assert len(v.issues) == 0 and v.rows["lat"].iloc[0] == pytest.approx(45.364)
+
+
+def test_coordinate_warning_shows_the_input_as_written(check):
+    msg, _ = _one_warning(check("Alfa;Crema;CR;;;;;;9,68;45,36;"), "lat")
+    assert "swapped" in msg
+
+
+def test_province_given_by_name(tmp_path, geo_inputs):
+    p = tmp_path / "p.csv"
+    p.write_text("name;comune;provincia\nA;Milano;Città metropolitana di Milano\nB;Agrate Brianza;Monza e Brianza\n"
+                 "C;Crema;CREMONA (CR)\nD;Lodi;LO - Lodi\n", encoding="utf-8")
+    v = validate(read_table(p), geo_inputs.ctx)
+    assert v.rejected.empty, v.rejected.to_string()
+    assert list(v.rows["comune_code"]) == ["015146", "108001", "019035", "098031"]
+
+
+def test_typographic_apostrophe_in_a_comune(tmp_path, geo_inputs):
+    p = tmp_path / "a.csv"
+    p.write_text("name,comune\nA,Sant’Angelo Lodigiano\n", encoding="utf-8")
+    v = validate(read_table(p), geo_inputs.ctx)
+    assert v.rows["comune_code"].tolist() == ["098050"]
+
+
+def test_xlsx_numbers_are_not_reread_in_italian_notation(tmp_path, geo_inputs):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Ragione sociale", "Comune", "Fatturato", "Latitudine", "Longitudine"])
+    ws.append(["Fixture (synthetic)", "Crema", 123.456, 45.364, 9.683])
+    p = tmp_path / "n.xlsx"
+    wb.save(p)
+    v = validate(read_table(p), geo_inputs.ctx)
+    row = v.rows.iloc[0]
+    assert row["revenue_eur"] == pytest.approx(123.456)
+    assert row["lat"] == pytest.approx(45.364) and row["lon"] == pytest.approx(9.683)

@@ -58,3 +58,24 @@ def test_kinds_in_italian_and_english():
     assert parse_kind("Laboratorio")[0] == "testing_lab"
     assert parse_kind("")[0] == "company"
     assert parse_kind("spaceship")[0] is None
+
+
+@pytest.mark.parametrize("text,expected", [("0.125", 0.125), ("0,125", 0.125), ("0,5", 0.5), ("1.234", 1234)])
+def test_a_leading_zero_is_never_a_thousands_group(text, expected):
+    assert parse_number(text)[0] == pytest.approx(expected)
+
+
+def test_coordinates_read_a_single_separator_as_decimal():
+    assert parse_number("45.364", coordinate=True)[0] == pytest.approx(45.364)
+    assert parse_number("9,683", coordinate=True)[0] == pytest.approx(9.683)
+
+
+def test_personal_codice_fiscale_is_not_stored():
+    value, err = parse_vat("RSSMRA85T10A562S")  # a well-formed personal code (checksum valid)
+    assert value is None and "personal" in err
+
+
+def test_typographic_apostrophes_and_trailing_legal_forms():
+    assert name_key("L’Oréal Italia S.p.A.") == name_key("L'Oreal Italia SpA")
+    assert name_key("Gruppo Sa Cosmetics") == "gruppo sa cosmetics"  # legal forms only at the end
+    assert name_key("Alfa S.r.l. Unipersonale") == "alfa"

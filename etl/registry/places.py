@@ -27,6 +27,20 @@ class Placed:
 _PAREN_PROV = re.compile(r"^(.*?)[\s,]*[\(\[]\s*([A-Za-z]{2})\s*[\)\]]\s*$|^(.*?)\s+-\s+([A-Za-z]{2})$")
 
 
+_PROVINCE_PREFIXES = ("citta metropolitana di ", "provincia autonoma di ", "provincia di ", "provincia del ",
+                      "provincia della ", "provincia dell ", "provincia ")
+_PROVINCE_STOPWORDS = {"e", "di", "del", "della", "dell", "nell", "nella", "sul", "sulla"}
+
+
+def _province_key(text: str) -> str:
+    k = fold(text)
+    for prefix in _PROVINCE_PREFIXES:
+        if k.startswith(prefix):
+            k = k[len(prefix):]
+            break
+    return " ".join(w for w in k.split() if w not in _PROVINCE_STOPWORDS)
+
+
 class PlaceIndex:
     def __init__(self, comuni: pd.DataFrame):
         self.comuni = comuni.set_index("comune_code")
@@ -39,10 +53,9 @@ class PlaceIndex:
         self.province_codes = set(comuni["province"])
         self.province_by_name: dict[str, str] = {}
         for code, pname in zip(comuni["province"], comuni["province_name"]):
-            self.province_by_name[fold(pname)] = code
-            for variant in pname.split("/"):
-                self.province_by_name[fold(variant)] = code
-        self.province_by_name.update({"monza brianza": "MB", "monza": "MB", "brianza": "MB", "mb": "MB"})
+            for variant in (pname, *pname.split("/")):
+                self.province_by_name[_province_key(variant)] = code
+        self.province_by_name.update({"monza": "MB", "brianza": "MB"})
         self.keys_by_province: dict[str, dict[str, str]] = {}
         for code, name, prov in zip(comuni["comune_code"], comuni["name"], comuni["province"]):
             self.keys_by_province.setdefault(prov, {})[fold(name)] = code
@@ -55,12 +68,17 @@ class PlaceIndex:
         return self.comuni.at[code, "province"]
 
     def parse_province(self, text: str | None) -> tuple[str | None, str | None]:
+        """A two-letter code, or a name: "Cremona", "Provincia di Cremona", "Città metropolitana di Milano",
+        "Monza e Brianza", "Reggio Emilia", "MI - Milano", "CREMONA (CR)"."""
         if not isinstance(text, str) or not text.strip():
             return None, None
-        t = str(text).strip().strip(".()").upper()
+        t = text.strip().strip(".()").upper()
         if t in self.province_codes:
             return t, None
-        code = self.province_by_name.get(fold(text).removeprefix("provincia di ").strip())
+        for code in re.findall(r"\b[A-Z]{2}\b", text.upper()):
+            if code in self.province_codes and (code == t or re.search(r"[(\-]", text)):
+                return code, None
+        code = self.province_by_name.get(_province_key(text))
         if code:
             return code, None
         return None, f"province {text!r} is not an Italian province code or name"

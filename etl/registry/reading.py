@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import operator
+import re
 import hashlib
 import io
 import sys
@@ -157,6 +158,13 @@ def _read_csv(path: Path, table: RawTable) -> None:
         _consume(reader, table, lambda: reader.line_num, path.name)
     except csv.Error as e:
         raise FileReadError(f"line {reader.line_num}: not parseable as CSV ({e})") from None
+    if text.count('"') % 2:
+        # an opening quote that is never closed swallows every line after it into one cell
+        multi = [ln for ln, vals in zip(table.lines, zip(*table.columns.values()))
+                 if any(isinstance(v, str) and "\n" in v for v in vals)] if table.columns else []
+        where = f"a quoted field that starts on line {multi[-1]}" if multi else "a quoted field"
+        raise FileReadError(f"unbalanced quotes: {where} is never closed, so the lines after it would be read as "
+                            "one cell; close the quote (or remove it) and load the file again")
 
 
 def _consume(rows_iter, table: RawTable, line_of, label: str, text_cells: bool = True) -> None:
@@ -219,7 +227,13 @@ def _consume(rows_iter, table: RawTable, line_of, label: str, text_cells: bool =
         table.file_warnings.append(
             f"{len(extra_cells_lines)} row(s) have more cells than the header (lines {shown}); extra cells ignored"
         )
-    unmapped = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip()]
+    mapped_fields = set(table.mapping.values())
+    dupes = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip()
+             and map_headers([h]) and map_headers([h])[0] in mapped_fields]
+    if dupes:
+        table.file_warnings.append(f"column(s) {', '.join(repr(h) for h in dupes)} repeat a field already read "
+                                   "from an earlier column; the first one is used")
+    unmapped = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip() and h not in dupes]
     if unmapped:
         shown = ", ".join(repr(h[:40]) for h in unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
         table.file_warnings.append(f"{len(unmapped)} column(s) not recognised and not loaded: {shown}")
@@ -228,10 +242,17 @@ def _consume(rows_iter, table: RawTable, line_of, label: str, text_cells: bool =
 
 
 def _cell_text(v) -> str:
+    """Text of an XLSX cell. Numbers keep a form that no notation rule can misread: 123.456 (a
+    float) is written 123.4560, so it is not taken for the Italian thousands 123.456."""
     if isinstance(v, bool):
         return str(v)
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        text = repr(v)
+        return text + "0" if re.fullmatch(r"-?\d{1,3}\.\d{3}", text) else text
     if hasattr(v, "isoformat"):
         return v.isoformat()
     return str(v)

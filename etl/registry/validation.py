@@ -101,10 +101,10 @@ def _short(v) -> str | None:
     return s if len(s) <= 200 else s[:200] + f"… ({len(s):,} characters)"
 
 
-def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated:
+def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str | None = None) -> Validated:
     """role: 'registry' (the curated file: a source URL is required, an unknown comune is allowed
     and kept off the map) or 'inbox' (a user's export: the comune is required)."""
-    file = table.path.name
+    file = label or table.path.name
     n = table.n_rows
     lines = np.asarray(table.lines, dtype=np.int64)
     cols = {f: pd.Series(v, dtype=object) for f, v in table.columns.items()}
@@ -247,8 +247,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox") -> Validated
 
 
 def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:
-    lat, lat_msg = parse_numbers(lat_raw)
-    lon, lon_msg = parse_numbers(lon_raw)
+    lat, lat_msg = parse_numbers(lat_raw, coordinate=True)
+    lon, lon_msg = parse_numbers(lon_raw, coordinate=True)
     warns.add(lat_msg.notna().to_numpy(), "lat", col("lat"), lat_msg, "warning")
     warns.add(lon_msg.notna().to_numpy(), "lon", col("lon"), lon_msg, "warning")
     lat, lon = lat.astype("float64"), lon.astype("float64")
@@ -259,7 +259,7 @@ def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: 
     inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
     swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)
     outside = both & ~inside & ~swapped
-    pair = lat.astype(str) + ", " + lon.astype(str)
+    pair = pd.Series([f"{a}, {b}" for a, b in zip(lat_raw, lon_raw)], index=lat.index, dtype=object)  # as written
     warns.add(swapped.to_numpy(), "lat", pair, "latitude and longitude look swapped; dropped, the site is placed at its comune centroid", "warning")
     warns.add(outside.to_numpy(), "lat", pair, "coordinates outside Italy; dropped, the site is placed at its comune centroid", "warning")
     ok = inside & out["comune_code"].notna()

@@ -31,9 +31,12 @@ _KIND_ALIASES = {
 }
 
 
+_APOSTROPHES = str.maketrans({c: " " for c in "’‘´`'"})
+
+
 def fold(text: str) -> str:
-    """Lower case, accents stripped, punctuation to spaces, white space collapsed."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """Lower case, accents stripped, punctuation (typographic apostrophes included) to spaces, white space collapsed."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).encode("ascii", "ignore").decode().lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
@@ -67,15 +70,19 @@ def parse_kind(text: str | None) -> tuple[str | None, str | None]:
 
 
 _NUM_CLEAN = re.compile(r"[\s\u00a0\u202f'€$£%]|eur|euro", re.I)
-_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+# a thousands group never follows a leading 0 ("0.125" is a decimal)
+_THOUSANDS_DOT = re.compile(r"^([1-9]\d{0,2})(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^([1-9]\d{0,2})(,\d{3})+$")
 
 
-def parse_number(text: str | None) -> tuple[float | None, str | None]:
-    """Italian or English notation: 1.234.567,89 / 1,234,567.89 / 80.000.000 / 12,5 / 1e6."""
+def parse_number(text: str | None, *, coordinate: bool = False) -> tuple[float | None, str | None]:
+    """Italian or English notation: 1.234.567,89 / 1,234,567.89 / 80.000.000 / 12,5 / 1e6.
+    coordinate=True: a single '.' or ',' is always the decimal separator (45.364 is 45.364, not 45364)."""
     if is_unknown(text):
         return None, None
     t = _NUM_CLEAN.sub("", str(text).strip())
+    if coordinate and re.fullmatch(r"-?\d+[.,]\d+", t):
+        return float(t.replace(",", ".")), None
     neg = t.startswith("-") or (t.startswith("(") and t.endswith(")"))
     t = t.strip("()+-")
     if not t or not re.fullmatch(r"[\d.,]+(e[+-]?\d+)?", t, re.I):
@@ -89,7 +96,7 @@ def parse_number(text: str | None) -> tuple[float | None, str | None]:
         dec = "," if t.rfind(",") > t.rfind(".") else "."
         thou = "." if dec == "," else ","
         int_part, _, frac = t.rpartition(dec)
-        if not re.fullmatch(r"\d{1,3}(" + re.escape(thou) + r"\d{3})*", int_part) or not frac.isdigit():
+        if not re.fullmatch(r"(0|[1-9]\d{0,2}(" + re.escape(thou) + r"\d{3})*)", int_part) or not frac.isdigit():
             return None, f"{text!r} mixes separators in an unreadable way"
         v = float(int_part.replace(thou, "") + "." + frac)
     elif _THOUSANDS_DOT.match(t) or _THOUSANDS_COMMA.match(t):
@@ -175,7 +182,7 @@ def parse_vat(text: str | None) -> tuple[str | None, str | None]:
         return compact, None
     cf = codicefiscale.compact(raw)
     if len(cf) == 16 and codicefiscale.is_valid(cf):
-        return cf, None
+        return None, "a personal codice fiscale is not stored (it encodes a person's birth date and place)"
     return None, f"{text!r} is not a valid partita IVA (checksum or length)"
 
 
@@ -185,13 +192,14 @@ _LEGAL_FORMS = [
     "s c r l", "scrl", "coop", "ltd", "limited", "gmbh", "inc", "sa", "s a", "sl", "s l", "bv", "b v", "ag",
     "unipersonale", "in liquidazione", "group", "gruppo",
 ]
-_LEGAL_RE = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(_LEGAL_FORMS, key=len, reverse=True)) + r")\b")
+# legal forms are removed only at the end of a name ("Alfa S.r.l. unipersonale"), never inside it
+_LEGAL_RE = re.compile(r"(\s(" + "|".join(re.escape(f) for f in sorted(_LEGAL_FORMS, key=len, reverse=True)) + r"))+$")
 
 
 def name_key(name: str) -> str:
     """Normalised name for duplicate detection: case folded, accents stripped, legal forms removed."""
     k = fold(name)
-    k = _LEGAL_RE.sub(" ", k)
+    k = _LEGAL_RE.sub("", " " + k)
     return " ".join(k.split())
 
 

@@ -37,19 +37,22 @@ def string_lengths(series: pd.Series) -> np.ndarray:
 
 
 _FAST_NUMBER = [
-    (r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", [(r"\.", ""), (",", ".")]),  # 1.234.567,89 / 80.000.000 / 1.234
-    (r"^-?\d{1,3}(,\d{3})+(\.\d+)?$", [(",", "")]),  # 1,234,567.89 / 1,234
+    (r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", [(r"\.", ""), (",", ".")]),  # 1.234.567,89 / 80.000.000 / 1.234
+    (r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$", [(",", "")]),  # 1,234,567.89 / 1,234
     (r"^-?\d+,\d+$", [(",", ".")]),  # 12,5
     (r"^-?\d+(\.\d+)?$", []),  # 12 / 12.5
 ]
 
 
-def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+_COORDINATE = [(r"^-?\d+[.,]\d+$", [(",", ".")])]  # 45.364 / 45,364: always a decimal
+
+
+def parse_numbers(series: pd.Series, *, coordinate: bool = False) -> tuple[pd.Series, pd.Series]:
     """(float64 values, messages); twin of values.parse_number."""
     a = pc.replace_substring_regex(_arrow(series), r"[\s\x{00a0}\x{202f}€]", "")
     values = np.full(len(a), np.nan)
     done = np.zeros(len(a), dtype=bool)
-    for pattern, replacements in _FAST_NUMBER:
+    for pattern, replacements in (_COORDINATE if coordinate else []) + _FAST_NUMBER:
         m = pc.fill_null(pc.match_substring_regex(a, pattern), False).to_numpy(zero_copy_only=False) & ~done
         if not m.any():
             continue
@@ -63,7 +66,7 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     if rest.any():
         raw = series.to_numpy(dtype=object)
         codes, uniq = pd.factorize(raw[rest], use_na_sentinel=True)
-        parsed = [parse_number(u) for u in uniq]
+        parsed = [parse_number(u, coordinate=coordinate) for u in uniq]
         vals = np.array([p[0] if p[0] is not None else np.nan for p in parsed], dtype=float)
         ms = np.array([p[1] for p in parsed], dtype=object)
         values[rest] = vals[codes]
@@ -73,11 +76,12 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def name_keys(series: pd.Series) -> pd.Series:
     """Twin of values.name_key: case folded, accents stripped, punctuation to spaces, legal forms removed."""
-    a = pc.utf8_normalize(_arrow(series).fill_null(""), "NFKD")
+    a = pc.replace_substring_regex(_arrow(series).fill_null(""), r"[’‘´`']", " ")
+    a = pc.utf8_normalize(a, "NFKD")
     a = pc.replace_substring_regex(a, r"[^\x00-\x7f]", "")
     a = pc.ascii_lower(a)
     a = pc.replace_substring_regex(a, r"[^a-z0-9]+", " ")
     a = pc.utf8_trim_whitespace(a)
-    a = pc.replace_substring_regex(a, _LEGAL_RE.pattern, " ")
+    a = pc.replace_substring_regex(pc.utf8_replace_slice(a, start=0, stop=0, replacement=" "), _LEGAL_RE.pattern, "")
     a = pc.utf8_trim_whitespace(pc.replace_substring_regex(a, r"\s+", " "))
     return _to_object(a, series.index)

@@ -3,15 +3,15 @@
 WITH s AS (
     SELECT *,
         coalesce(org_id,
-                 trim(regexp_replace(lower(strip_accents(coalesce(name_key, name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
-                 || '-' || coalesce(place.code, 'nd')) AS base_id
+                 trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
+                 || '-' || coalesce(first_comune_code, 'nd')) AS base_id
     FROM staging.sites
 ), ided AS (
     SELECT *, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n FROM s
 )
 SELECT
     CASE WHEN dup_n = 1 THEN base_id ELSE base_id || '-' || dup_n END AS org_id,
-    coalesce(i.group_id, trim(regexp_replace(lower(strip_accents(coalesce(i.name_key, i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
+    coalesce(i.group_id, trim(regexp_replace(lower(strip_accents(coalesce(nullif(i.first_name_key, ''), i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
     i.name,
     coalesce(i.kind, 'company') AS kind,
     i.segments,

@@ -9,13 +9,18 @@ WITH sizes AS (
     SELECT rr.* REPLACE (CASE WHEN rr.src_order > 0 THEN coalesce(rr.source_date, rr.file_date)
                               ELSE rr.source_date END AS source_date),  -- user files: the file's date
            s.n_rows,
-           (coalesce(source_date, file_date) || '|' || lpad(src_order::VARCHAR, 6, '0') || '|'
-               || lpad(line::VARCHAR, 10, '0')) AS recency,
+           -- partial dates count from the start of their period: 2024 = 2024-01-01, 2024-06 = 2024-06-01
+           ((CASE length(coalesce(rr.source_date, rr.file_date))
+                 WHEN 4 THEN coalesce(rr.source_date, rr.file_date) || '-01-01'
+                 WHEN 7 THEN coalesce(rr.source_date, rr.file_date) || '-01'
+                 ELSE coalesce(rr.source_date, rr.file_date) END)
+            || '|' || lpad(src_order::VARCHAR, 6, '0') || '|' || lpad(line::VARCHAR, 10, '0')) AS recency,
            src_order * 10000000000 + line AS position
     FROM staging.registry_rows rr JOIN sizes s USING (label)
 ), singles AS (
     -- most sites come from one row: no aggregation needed
-    SELECT label, 1 AS n_rows, position AS first_position, org_id, group_id, name, name_key, kind, ateco,
+    SELECT label, 1 AS n_rows, position AS first_position, org_id, group_id, name, name_key,
+           name_key AS first_name_key, comune_code AS first_comune_code, kind, ateco,
            CASE WHEN comune_code IS NOT NULL THEN {'code': comune_code, 'lat': lat, 'lon': lon} END AS place,
            CASE WHEN employees IS NOT NULL THEN {'v': employees, 'y': employees_year} END AS emp,
            CASE WHEN revenue_eur IS NOT NULL THEN {'v': revenue_eur, 'y': revenue_year} END AS rev,
@@ -33,6 +38,8 @@ WITH sizes AS (
         arg_min(group_id, position) FILTER (WHERE group_id IS NOT NULL) AS group_id,
         arg_max(name, recency) AS name,
         arg_max(name_key, recency) AS name_key,
+        arg_min(name_key, position) AS first_name_key,  -- ids come from the first row, so they stay stable
+        arg_min(comune_code, position) FILTER (WHERE comune_code IS NOT NULL) AS first_comune_code,
         arg_max(kind, recency) FILTER (WHERE kind IS NOT NULL) AS kind,
         arg_max(ateco, recency) FILTER (WHERE ateco IS NOT NULL) AS ateco,
         arg_max({'code': comune_code, 'lat': lat, 'lon': lon}, recency) FILTER (WHERE comune_code IS NOT NULL) AS place,
