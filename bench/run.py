@@ -189,7 +189,8 @@ def page_reruns(db: Path) -> dict[str, dict]:
 def aggregations_duckdb(db: Path, province_sets) -> float:
     """The filter-dependent queries of the pages, uncached, summed per filter change (median)."""
     import logging
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
     os.environ["BEAUTYVALLEY_DB"] = str(db)
     from beautyvalley import queries, warehouse
     from beautyvalley.filters import Filters
