@@ -3,7 +3,7 @@
 import streamlit as st
 
 from beautyvalley import charts, i18n, queries, warehouse
-from beautyvalley.formatting import md_escape, source_line
+from beautyvalley.formatting import first_url, md_escape, source_line
 
 t = i18n.t
 lang = i18n.current_language()
@@ -82,7 +82,8 @@ table = shared.assign(
 )[["entity", "metric_label", "value_text", "unit", "year", "scope", "comparable_group",
    "source_url", "source_date"]]
 st.dataframe(
-    table, hide_index=True, width="stretch",
+    table.assign(source_url=table["source_url"].map(first_url)),  # a link column takes one URL
+    hide_index=True, width="stretch",
     column_config={
         "entity": t("col.entity"), "metric_label": t("col.metric"), "value_text": t("col.value"),
         "unit": t("col.unit"), "year": st.column_config.NumberColumn(t("col.year"), format="%d"),

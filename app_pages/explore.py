@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from beautyvalley import export, filters, i18n, queries
-from beautyvalley.formatting import as_list, md_escape
+from beautyvalley.formatting import as_list, first_url, md_escape
 
 t = i18n.t
 f = filters.current()
@@ -77,7 +77,8 @@ mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().uniq
 ind_f = queries.indicators(ents, mets)
 st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))
 st.dataframe(
-    ind_f, hide_index=True, width="stretch", height=320,
+    ind_f.assign(source_url=ind_f["source_url"].map(first_url)),  # a link column takes one URL; exports keep all
+    hide_index=True, width="stretch", height=320,
     column_config={
         **{c: i18n.column_label(c) for c in ind_f.columns},
         "source_url": st.column_config.LinkColumn(i18n.column_label("source_url")),

@@ -52,7 +52,8 @@ def tabular(df: pd.DataFrame, build: dict[str, Any]) -> pd.DataFrame:
 
 def to_csv(df: pd.DataFrame, build: dict[str, Any]) -> bytes:
     """Plain CSV: UTF-8, comma separator, decimal point."""
-    return tabular(df, build).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # CRLF (RFC 4180): a carriage return inside a value is then quoted, so it cannot split a row
+    return tabular(df, build).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _excel_number(value: Any) -> Any:

@@ -44,9 +44,21 @@ def html_escape(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
+def split_urls(value: Any) -> list[str]:
+    """An indicator's source_url may hold several URLs separated by ' | '."""
+    if not isinstance(value, str):
+        return []
+    return [u.strip() for u in value.split(" | ") if u.strip()]
+
+
+def first_url(value: Any) -> str | None:
+    urls = split_urls(value)
+    return urls[0] if urls else None
+
+
 def source_line(urls: Iterable[Any], date: Any = None) -> str:
     """'[url1](url1) · [url2](url2) (date)' with every part escaped."""
-    links = [md_link(u) for u in urls if isinstance(u, str) and u.strip()]
+    links = [md_link(one) for u in urls for one in split_urls(u)]
     text = " · ".join(links)
     if date not in (None, "") and date == date:
         text += f" ({md_escape(date)})"

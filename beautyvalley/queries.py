@@ -212,16 +212,22 @@ def _overview(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
         key,
         FILTERED
         + """,
+        c AS (SELECT * FROM f WHERE kind = 'company'),  -- sums and their coverage are about companies
         emp AS (  -- site figures per site, company figures once per organisation, group-wide figures never
-          SELECT employees AS v FROM f WHERE employees IS NOT NULL AND figure_scope = 'site'
+          SELECT employees AS v FROM c WHERE employees IS NOT NULL AND figure_scope = 'site'
           UNION ALL
-          SELECT max(employees) FROM f
+          SELECT max(employees) FROM c
            WHERE employees IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id),
         rev AS (
-          SELECT revenue_eur AS v FROM f WHERE revenue_eur IS NOT NULL AND figure_scope = 'site'
+          SELECT revenue_eur AS v FROM c WHERE revenue_eur IS NOT NULL AND figure_scope = 'site'
           UNION ALL
-          SELECT max(revenue_eur) FROM f
-           WHERE revenue_eur IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id)
+          SELECT max(revenue_eur) FROM c
+           WHERE revenue_eur IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id),
+        only_group AS (  -- companies whose only known figures are group-wide
+          SELECT group_id FROM c WHERE figure_scope = 'group' AND (employees IS NOT NULL OR revenue_eur IS NOT NULL)
+          EXCEPT
+          SELECT group_id FROM c WHERE coalesce(figure_scope, 'company') <> 'group'
+            AND (employees IS NOT NULL OR revenue_eur IS NOT NULL))
         SELECT
           (SELECT count(*) FROM f) AS sites,
           (SELECT count(DISTINCT group_id) FROM f) AS organisations,
@@ -233,8 +239,7 @@ def _overview(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
              AND coalesce(figure_scope, 'company') <> 'group') AS companies_with_employees,
           (SELECT count(DISTINCT group_id) FROM f WHERE kind = 'company' AND revenue_eur IS NOT NULL
              AND coalesce(figure_scope, 'company') <> 'group') AS companies_with_revenue,
-          (SELECT count(DISTINCT group_id) FROM f WHERE figure_scope = 'group'
-             AND (employees IS NOT NULL OR revenue_eur IS NOT NULL)) AS groups_not_added,
+          (SELECT count(*) FROM only_group) AS groups_not_added,
           (SELECT count(DISTINCT group_id) FROM f WHERE employees IS NOT NULL)
             AS organisations_with_employees,
           (SELECT sum(v) FROM emp) AS employees,

@@ -104,3 +104,20 @@ def test_citation_names_build_filters_and_link():
     text = export.citation(BUILD, "provinces: Cremona", "http://h/explore?prov=CR", "en")
     assert "b-42" in text and "2026-11-20" in text and "provinces: Cremona" in text
     assert "http://h/explore?prov=CR" in text
+
+
+def test_carriage_return_inside_a_value_cannot_split_a_row():
+    df = frame()
+    df.loc[2, "name"] = "a\rb"
+    data = export.to_csv(df, BUILD).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(data, newline="")))
+    assert len(rows) == len(df)
+    assert rows[2]["name"] == "a\rb"
+
+
+def test_several_indicator_sources_become_several_links():
+    from beautyvalley.formatting import first_url, source_line
+    text = source_line(["https://a.example/x | https://b.example/y"], "2024-01-01")
+    assert "[https://a.example/x](https://a.example/x)" in text.replace("\\", "")
+    assert "b.example/y" in text and " | " not in text
+    assert first_url("https://a.example/x | https://b.example/y") == "https://a.example/x"
