@@ -188,9 +188,6 @@ def page_reruns(db: Path) -> dict[str, dict]:
 
 def aggregations_duckdb(db: Path, province_sets) -> float:
     """The filter-dependent queries of the pages, uncached, summed per filter change (median)."""
-    import logging
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
     os.environ["BEAUTYVALLEY_DB"] = str(db)
     from beautyvalley import queries, warehouse
     from beautyvalley.filters import Filters
@@ -517,8 +514,10 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
-    from streamlit import logger as st_logger
-    st_logger.set_log_level("error")
+    import logging
+    from streamlit.runtime.scriptrunner_utils import script_run_context  # noqa: F401 - creates the logger
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())  # AppTest/bare-mode noise
     info = machine()
     print(f"machine: {info['nproc']} cores, {info['ram_gib']} GiB, {info['cpu']}", flush=True)
     before = DEFAULT_DB.stat().st_mtime_ns if DEFAULT_DB.exists() else None
