@@ -11,6 +11,9 @@ VENV       := .venv
 VPY        := $(VENV)/bin/python
 DB         := data/beautyvalley.duckdb
 PORT       ?= 8501
+# localhost only: with a wildcard address, headless Streamlit asks checkip.amazonaws.com for an
+# "External URL" at start-up. `make run ADDRESS=0.0.0.0` serves the LAN (and does that lookup).
+ADDRESS    ?= localhost
 CHROMIUM   := /usr/bin/chromium
 PIP_FLAGS  := --disable-pip-version-check --no-input
 
@@ -71,9 +74,9 @@ build: venv
 
 # --- dashboard -----------------------------------------------------------------------
 run: venv $(DB)
-	@echo ">> Beauty Valley dashboard: http://localhost:$(PORT)  (Ctrl+C to stop)"
-	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true \
-	  --browser.gatherUsageStats false
+	@echo ">> Beauty Valley dashboard: http://$(ADDRESS):$(PORT)  (Ctrl+C to stop)"
+	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) \
+	  --server.headless true --browser.gatherUsageStats false
 
 # --- tests and benchmarks ----------------------------------------------------------
 test: venv-dev chromium
