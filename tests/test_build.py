@@ -314,3 +314,11 @@ def test_sigterm_removes_the_temporary_file(tmp_path):
     assert proc.returncode != 0
     assert not list(tmp_path.glob(".w.duckdb.tmp-*"))
     assert db.read_bytes() == before
+
+
+def test_segment_and_ateco_counts_match_organisations(fixture_db):
+    for seg, n in q(fixture_db, "SELECT segment, n_organisations FROM mart.segments"):
+        direct = q(fixture_db, "SELECT count(*) FROM mart.organisations WHERE list_contains(segments, ?)", [seg])[0][0]
+        assert n == direct, seg
+    n = q(fixture_db, "SELECT n_organisations FROM mart.ateco WHERE code = '20.42'")[0][0]
+    assert n == q(fixture_db, "SELECT count(*) FROM mart.organisations WHERE ateco LIKE '20.42%'")[0][0] > 0

@@ -1,6 +1,10 @@
--- mart.ateco: the ATECO 2025 codes in use by organisations or by the value-chain segments, with ISTAT titles.
+-- mart.ateco: the ATECO 2025 codes in use by organisations or by the value-chain segments, with ISTAT
+-- titles; n_organisations counts sites whose code is this one or below it (20.42 counts 20.42.00).
+WITH codes AS (
+    SELECT ateco, count(*) AS n FROM mart.organisations WHERE ateco IS NOT NULL GROUP BY ateco
+)
 SELECT a.code, a.title_it, a.level,
-       (SELECT count(*) FROM mart.organisations o WHERE o.ateco = a.code OR starts_with(o.ateco, a.code || '.'))
+       coalesce((SELECT sum(c.n) FROM codes c WHERE c.ateco = a.code OR starts_with(c.ateco, a.code || '.')), 0)
            AS n_organisations,
        a.segments
 FROM staging.ateco_in_use a
