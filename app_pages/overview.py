@@ -13,7 +13,7 @@ st.title(t("overview.title"))
 st.caption(t("overview.intro", filters=md_escape(filters.describe(f))))
 
 ov = queries.overview(f)
-cards = st.columns(6)
+cards = [*st.columns(3), *st.columns(3)]  # two rows of three: values such as "118,7 mln €" fit
 cards[0].metric(t("overview.organisations"), i18n.fmt_int(ov["organisations"]),
                 help=t("overview.organisations_help", sites=i18n.fmt_int(ov["sites"])))
 cards[1].metric(t("overview.companies"), i18n.fmt_int(ov["companies"]))
