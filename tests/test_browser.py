@@ -22,7 +22,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
 import harness  # noqa: E402
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
+import playwright.sync_api as playwright_sync  # noqa: E402  (a missing playwright must fail, never skip)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
