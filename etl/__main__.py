@@ -157,19 +157,18 @@ def _coverage(args) -> int:
         return 1
     with duckdb.connect(str(args.db), read_only=True) as con:
         by_place, fields = coverage_tables(con)
-    t = Table(title="Organisation sites by province and kind")
-    for c in by_place.columns:
-        t.add_column(str(c))
-    for row in by_place.itertuples(index=False):
-        t.add_row(*[str(x) for x in row])
-    console.print(t)
-    f = Table(title="Fields filled")
-    for c in fields.columns:
-        f.add_column(str(c))
-    for row in fields.itertuples(index=False):
-        f.add_row(*[str(x) for x in row])
-    console.print(f)
+    console.print(_frame_table("Organisation sites by province and kind", by_place))
+    console.print(_frame_table("Fields filled", fields))
     return 0
+
+
+def _frame_table(title: str, df) -> Table:
+    t = Table(title=title)
+    for c in df.columns:
+        t.add_column(str(c))
+    for row in df.itertuples(index=False):
+        t.add_row(*[str(x) for x in row])
+    return t
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ Matching is case-, accent- and punctuation-insensitive ("P. IVA", "p.iva" and "P
 """
 from __future__ import annotations
 
-import re
-import unicodedata
+from .values import fold
 
 ALIASES: dict[str, list[str]] = {
     "name": ["ragione sociale", "denominazione", "impresa", "azienda", "organizzazione", "name",
@@ -50,10 +49,8 @@ REQUIRED_TO_RECOGNISE = {"name"}
 
 
 def normalise_header(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    text = text.lower().replace("€", "eur")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
+    """'Fatturato (€)' -> 'fatturato eur': the € sign becomes 'eur' before accents and symbols are folded."""
+    return fold(str(text).replace("€", " eur "))
 
 
 _LOOKUP = {normalise_header(a): field for field, names in ALIASES.items() for a in names}
