@@ -211,7 +211,8 @@ def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
         "line": pa.array(np.asarray(table.lines, dtype=np.int64)),
     }
     for f, v in table.columns.items():
-        cols[f] = pa.array(v, type=pa.string(), from_pandas=True)
+        cols[f] = v.cast(pa.string()) if isinstance(v, (pa.Array, pa.ChunkedArray)) else \
+            pa.array(v, type=pa.string(), from_pandas=True)
     return pa.table(cols)
 
 

@@ -112,3 +112,28 @@ def test_repeated_header_is_named(tmp_path):
     t = read_table(p)
     assert t.columns["name"] == ["A"]
     assert any("'Name' repeat" in w for w in t.file_warnings)
+
+
+def _both_readers(path, monkeypatch):
+    from etl.registry import reading
+    monkeypatch.setattr(reading, "FAST_PATH_MIN_BYTES", 0)
+    fast = read_table(path)
+    monkeypatch.setattr(reading, "FAST_PATH_MIN_BYTES", 1 << 62)
+    exact = read_table(path)
+    return fast, exact
+
+
+@pytest.mark.parametrize("content", [
+    b"name;comune;prov;addetti\r\nA;Crema;CR;1.234\r\n\r\n;;;\r\n\"B; x\";Lodi;LO;n.d.\r\n\"\";\" \";\"\";\r\nC;Milano;MI;5\r\n\r\n",
+    b"\xef\xbb\xbfname,comune,extra\nA,Crema,z\n\nB,Lodi,\n",
+    b"name,comune\nA,Crema\n\"B\nsecond line\",Lodi\n",  # a quoted newline: the exact reader is used
+    b"name,comune\nA,Crema,extra cell\nB,Lodi\n",  # a longer row: the exact reader is used
+])
+def test_columnar_and_exact_readers_agree(tmp_path, monkeypatch, content):
+    p = tmp_path / "x.csv"
+    p.write_bytes(content)
+    fast, exact = _both_readers(p, monkeypatch)
+    as_lists = {k: (v.to_pylist() if hasattr(v, "to_pylist") else v) for k, v in fast.columns.items()}
+    assert fast.lines == exact.lines
+    assert as_lists == exact.columns
+    assert fast.file_warnings == exact.file_warnings

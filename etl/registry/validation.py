@@ -11,6 +11,7 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from pyproj import Transformer
 
@@ -78,6 +79,14 @@ class _Collector:
         return pd.concat(self.parts, ignore_index=True)
 
 
+def _series(values) -> pd.Series:
+    """A column as read: a list of str/None, or an Arrow array from the columnar CSV reader (kept as
+    Arrow, so a million-row file does not hold one Python string per cell for every column at once)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return pd.Series(values, dtype=pd.ArrowDtype(pa.string()))
+    return pd.Series(values, dtype=object)
+
+
 def _omap(series: pd.Series, fn) -> pd.Series:
     """Series.map that keeps None as None (pandas 3 would infer a str dtype and turn None into NaN)."""
     return pd.Series([fn(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype=object)
@@ -107,7 +116,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     file = label or table.path.name
     n = table.n_rows
     lines = np.asarray(table.lines, dtype=np.int64)
-    cols = {f: pd.Series(v, dtype=object) for f, v in table.columns.items()}
+    cols = {f: _series(v) for f, v in table.columns.items()}
     col = lambda f: cols.get(f, pd.Series([None] * n, dtype=object))  # noqa: E731
     errors = _Collector(file, lines)
     warns = _Collector(file, lines)
