@@ -16,6 +16,10 @@ _UNKNOWN = pa.array(sorted(UNKNOWN_TOKENS))
 
 
 def _arrow(series: pd.Series) -> pa.Array:
+    if isinstance(series.dtype, pd.ArrowDtype):  # already Arrow (columnar reader): no Python objects
+        arr = series.array.__arrow_array__()
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return arr.cast(pa.large_string())
     return pa.array(series.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 
 
