@@ -175,7 +175,7 @@ def parse_vat(text: str | None) -> tuple[str | None, str | None]:
     if is_unknown(text):
         return None, None
     raw = str(text).strip()
-    compact = iva.compact(raw.upper().removeprefix("IT")) if raw else ""
+    compact = re.sub(r"[\s.\-/]", "", raw.upper()).removeprefix("IT")  # what iva.compact strips, done once
     if compact.isdigit() and len(compact) < 11:
         compact = compact.zfill(11)  # spreadsheets drop leading zeros
     if iva.is_valid(compact):
