@@ -276,6 +276,7 @@ def _count(db_path: Path) -> int:
 
 def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv) -> str:
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET memory_limit = '1GB'")  # DuckDB spills to disk beyond this: the build stays under ~2 GB
     for schema in ("raw", "staging", "mart", "meta"):
         con.execute(f"CREATE SCHEMA {schema}")
     with prog.stage("geography"):

@@ -227,10 +227,18 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     data_lines = np.flatnonzero(~empty)[1:]  # 0-based physical lines pyarrow returns as rows
     if len(data_lines) != tbl.num_rows:
         return False
-    # a row whose cells are all blank (e.g. ";;;") is skipped and not counted, as in the exact reader
-    content = ~np.isin(arr, np.frombuffer(f"{delim} \t\r\n\"".encode(), dtype=np.uint8))
-    csum = np.concatenate(([0], np.cumsum(content, dtype=np.int64)))
-    has_content = (csum[ends[data_lines]] - csum[starts[data_lines]]) > 0
+    # a row whose cells are all blank (e.g. ";;;") is skipped and not counted, as in the exact reader:
+    # candidates have every read cell blank; their raw line decides (unread columns count too)
+    import pyarrow.compute as pc
+    blank = None
+    for i, _ in mapped:
+        b = pc.equal(pc.utf8_trim_whitespace(tbl.column(names[i])), "")
+        blank = b if blank is None else pc.and_(blank, b)
+    has_content = np.ones(len(data_lines), dtype=bool)
+    junk = (delim + ' \t\r"').encode()
+    for k in np.flatnonzero(blank.to_numpy(zero_copy_only=False)) if blank is not None else []:
+        line = body[starts[data_lines[k]]:ends[data_lines[k]]]
+        has_content[k] = bool(line.translate(None, junk))
     table.headers = headers
     table.mapping = mapping
     table.lines = (data_lines[has_content] + 1).tolist()
