@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import paths
 from .registry import merging
-from .registry.reading import FileReadError, RawTable, read_table
+from .registry.reading import FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex
 from .registry.validation import Context, Validated, validate
 from .sources import classification, geography, indicators, segments
@@ -186,7 +186,6 @@ def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | N
     except FileReadError as e:
         rep.error = str(e)
         try:
-            from .registry.reading import sha256_of
             rep.sha256 = sha256_of(path)
         except OSError:
             pass
@@ -313,8 +312,9 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
             con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")
             con.execute("ALTER TABLE raw.registry_rows ALTER COLUMN line TYPE BIGINT")
             raw_created = True
+        existing = _columns(con, "raw", "registry_rows")
         for c in raw.column_names:
-            if c not in _columns(con, "raw", "registry_rows"):
+            if c not in existing:
                 con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')
         con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
         con.unregister("v_raw")

@@ -149,26 +149,21 @@ def _read_csv(path: Path, table: RawTable) -> None:
     if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileReadError("binary content (NUL bytes): not a text CSV export")
     text = _decode(data, table)
-    if table.encoding in ("utf-8", "utf-8-sig"):
-        head = text[:1_000_000].splitlines()[:50]
-        nonblank_head = [ln for ln in head if ln.strip(" \t,;\r")]
-        if nonblank_head:
-            delim = _detect_delimiter(nonblank_head[:20])
-            del text
-            if _read_csv_columnar(data[3:] if table.encoding == "utf-8-sig" else data, delim, table):
-                table.delimiter = delim
-                return
-            text = _decode(data, table)
-    del data
     lines = text[:1_000_000].splitlines()[:50]
     nonblank = [ln for ln in lines if ln.strip(" \t,;\r")]
     if not nonblank:
         raise FileReadError("no header row: the file has only blank lines")
     delim = _detect_delimiter(nonblank[:20])
     table.delimiter = delim
+    if table.encoding in ("utf-8", "utf-8-sig") and len(data) >= FAST_PATH_MIN_BYTES:
+        del text  # the columnar reader works on the bytes; the decoded copy would only cost memory
+        if _read_csv_columnar(data[3:] if table.encoding == "utf-8-sig" else data, delim, table):
+            return
+        text = _decode(data, table)
+    del data
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=False)
     try:
-        _consume(reader, table, lambda: reader.line_num, path.name)
+        _consume(reader, table, lambda: reader.line_num)
     except csv.Error as e:
         raise FileReadError(f"line {reader.line_num}: not parseable as CSV ({e})") from None
     if text.count('"') % 2:
@@ -185,8 +180,6 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     from newline offsets. Taken only when the header is on line 1, no quoted value spans lines and every
     row has the header's number of cells; otherwise (False) the line-by-line reader handles the file.
     Both paths give the same table (tests compare them)."""
-    if len(body) < FAST_PATH_MIN_BYTES:
-        return False
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -248,7 +241,7 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     return True
 
 
-def _consume(rows_iter, table: RawTable, line_of, label: str, text_cells: bool = True) -> None:
+def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True) -> None:
     """Find the header among the first rows, then collect mapped fields of every non-blank row."""
     prev_line = 0
     header_found = False
@@ -372,7 +365,7 @@ def _read_xlsx(path: Path, table: RawTable) -> None:
                     counter["row"] += 1
                     yield ["" if c is None else c for c in r]
 
-            _consume(rows(), table, lambda: counter["row"], path.name, text_cells=False)
+            _consume(rows(), table, lambda: counter["row"], text_cells=False)
             if len(wb.worksheets) > 1:
                 table.file_warnings.append(f"sheet {ws.title!r} used (of {len(wb.worksheets)} sheets)")
             return
