@@ -44,8 +44,8 @@ def figures(build: object, entities: tuple, metric: str, lang: str, labels: tupl
     data = queries.shared_metrics(queries.indicators(entities))
     data = data[data["metric"] == metric]
     fmt = i18n.formatter(lang)
-    return (charts.benchmark_bar(data, dict(labels), lang=lang, fmt=fmt).to_dict(),
-            charts.time_series(data, dict(labels), lang=lang, fmt=fmt).to_dict())
+    return (charts.benchmark_bar(data, dict(labels), fmt=fmt).to_dict(),
+            charts.time_series(data, dict(labels), fmt=fmt).to_dict())
 
 
 bar_fig, series_fig = figures(warehouse.build_key(), tuple(sorted(chosen)), metric, lang,

@@ -39,7 +39,7 @@ deck = maps.build_deck(
     choropleth=choropleth,
     basemap=basemap,
     labels=labels,
-    lang=lang,
+    fmt=i18n.formatter(lang),
     map_style=maps.BLANK_STYLE,
 )
 event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
@@ -63,7 +63,7 @@ st.html(_swatches([(label, colour) for kind, label, colour in maps.kind_legend(l
                    if kind in present]))
 if choropleth is not None:
     st.html("<div style='font-size:0.8rem'>" + html_escape(t(f"map.choropleth_{mode}")) + "</div>"
-            + _swatches(maps.choropleth_legend(points, comuni, choropleth, lang=lang)))
+            + _swatches(maps.choropleth_legend(points, comuni, choropleth, fmt=i18n.formatter(lang))))
 on_map = points.dropna(subset=["lat", "lon"])
 approx = int((on_map["location_precision"] == "comune").sum())
 st.caption(

@@ -52,7 +52,7 @@ else:
         per_prov, x="label", y="organisations",
         labels={"x_title": t("common.province"), "y_title": t("overview.organisations"),
                 "n": t("overview.organisations")},
-        lang=lang, fmt=i18n.formatter(lang),
+        fmt=i18n.formatter(lang),
     )
     st.plotly_chart(fig, width="stretch")
     st.caption(t("overview.province_source") + " "

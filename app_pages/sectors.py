@@ -7,6 +7,7 @@ from beautyvalley import charts, filters, i18n, queries
 t = i18n.t
 f = filters.current()
 lang = f.lang
+fmt = i18n.formatter(lang)
 
 st.title(t("sectors.title"))
 st.caption(t("sectors.intro") + " "
@@ -26,7 +27,7 @@ if spec.empty:
 else:
     st.plotly_chart(
         charts.segment_treemap(spec, {**common, "root": t("sectors.all"),
-                                      "no_specialty": t("sectors.no_specialty")}),
+                                      "no_specialty": t("sectors.no_specialty")}, fmt=fmt),
         width="stretch",
     )
     st.caption(t("sectors.treemap_note"))
@@ -37,7 +38,7 @@ provinces = list(dict.fromkeys(matrix["province"].tolist()))
 
 st.subheader(t("sectors.bars"))
 st.plotly_chart(
-    charts.province_segment_bars(matrix, common, provinces=provinces, segments=segments),
+    charts.province_segment_bars(matrix, common, provinces=provinces, segments=segments, fmt=fmt),
     width="stretch",
 )
 
@@ -47,7 +48,7 @@ st.plotly_chart(
     charts.completeness_matrix(matrix, segments, provinces,
                                {**common, "y_title": t("sectors.segment"),
                                 "empty_cell": t("sectors.empty_cell"),
-                                "empty_hover": t("sectors.empty_hover")}),
+                                "empty_hover": t("sectors.empty_hover")}, fmt=fmt),
     width="stretch",
 )
 table = charts.completeness_table(matrix, segments, provinces)

@@ -12,9 +12,9 @@ falls back to a neutral default or to the raw code):
 * ``y_title``          y axis title
 * ``n``                name of the count shown on hover ("Organisations")
 
-Numbers in text labels and hovers are formatted per language with
-:func:`format_number` / :func:`format_value` (``lang="it"`` gives 1.234,5 and
-``lang="en"`` gives 1,234.5), or with a caller-supplied ``fmt(value, unit) -> str``.
+Numbers in text labels, hovers and axes come from the required ``fmt`` keyword, a
+:class:`beautyvalley.l10n.Formatter` (``fmt(value, unit) -> str``, and
+``fmt.plotly_separators`` for plotly's own numbers); no builder has a default language.
 
 Strings that come from data (entity names, scopes, source URLs, organisation names)
 are HTML-escaped before they reach plotly text or hover templates, so markup in the
@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-Formatter = Callable[[float, str], str]
+from beautyvalley.l10n import Formatter
 
 # Fill colours: a sequential blue scale for counts and a distinct warm grey-pink for
 # cells where a value chain link is missing.
@@ -45,84 +45,12 @@ GROUP_COLOURS = [
     "#3f8f8f", "#7a6a53", "#c9a227", "#5f6fb0", "#9c4f6b",
 ]
 
-_SEPARATORS = {"it": (".", ","), "en": (",", ".")}
-_COMPACT = {
-    "it": ((1e9, "mld"), (1e6, "mln")),
-    "en": ((1e9, "bn"), (1e6, "m")),
-}
-
-
 # --------------------------------------------------------------------------- formatting
 def _esc(value: object) -> str:
     """Escape a data string for plotly text/hover (plotly decodes the entities back)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return html.escape(str(value), quote=False)
-
-
-def format_number(value: float | int | None, lang: str = "it", decimals: int | None = None) -> str:
-    """Format a number with the thousands and decimal separators of ``lang``.
-
-    ``lang`` is "it" (1.234,5) or "en" (1,234.5); anything else falls back to "en".
-    ``decimals=None`` prints integral values without decimals and others with one.
-    Missing values (None/NaN/NA) give "".
-    """
-    if value is None or pd.isna(value):
-        return ""
-    value = float(value)
-    if decimals is None:
-        decimals = 0 if value == int(value) else 1
-    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
-    text = f"{value:,.{decimals}f}"  # en style: 1,234.5
-    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-
-
-def format_value(value: float | int | None, unit: str | None = None, lang: str = "it") -> str:
-    """Format a value in its unit for a short label.
-
-    * ``EUR``: compact, "8,8 mld €" (it) / "€8.8 bn" (en); below a million in full.
-    * ``count``: in full with thousands separators, compact from ten million up.
-    * ``percent``: "54,3%" / "54.3%".
-    * ``year``: the bare year, no separator ("1994").
-    * anything else: the number with up to one decimal.
-    """
-    if value is None or pd.isna(value):
-        return ""
-    value = float(value)
-    unit = (unit or "").strip()
-    if unit == "year":
-        return str(int(round(value)))
-    if unit == "percent":
-        return format_number(value, lang, 1 if value != int(value) else 0) + "%"
-    if unit in ("EUR", "count"):
-        threshold = 1e6 if unit == "EUR" else 1e7
-        if abs(value) >= threshold:
-            for size, suffix in _COMPACT.get(lang, _COMPACT["en"]):
-                if abs(value) >= size:
-                    scaled = value / size
-                    digits = 0 if abs(scaled) >= 100 or round(scaled, 1) == round(scaled) else 1
-                    number = format_number(scaled, lang, digits)
-                    if unit == "EUR":
-                        return f"€{number} {suffix}" if lang == "en" else f"{number} {suffix} €"
-                    return f"{number} {suffix}"
-        number = format_number(value, lang, 0 if value == int(value) else 1)
-        if unit == "EUR":
-            return f"€{number}" if lang == "en" else f"{number} €"
-        return number
-    return format_number(value, lang)
-
-
-def make_formatter(lang: str = "it") -> Formatter:
-    """Return ``fmt(value, unit)`` bound to ``lang`` (see :func:`format_value`)."""
-
-    def fmt(value: float, unit: str = "") -> str:
-        return format_value(value, unit, lang)
-
-    return fmt
-
-
-def _formatter(fmt: Formatter | None, lang: str) -> Formatter:
-    return fmt if fmt is not None else make_formatter(lang)
 
 
 def _label(labels: Mapping[str, str] | None, key: str, default: str = "") -> str:
@@ -137,17 +65,11 @@ def _code_label(labels: Mapping[str, str] | None, prefix: str, code: object) -> 
     return _label(labels, f"{prefix}_{code}", str(code))
 
 
-def _plotly_separators(lang: str) -> str:
-    """plotly's ``layout.separators``: decimal then thousands character."""
-    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
-    return decimal + thousands
-
-
-def _layout(fig: go.Figure, labels: Mapping[str, str] | None, lang: str = "it", **kwargs) -> go.Figure:
+def _layout(fig: go.Figure, labels: Mapping[str, str] | None, fmt: Formatter, **kwargs) -> go.Figure:
     title = _label(labels, "title")
     fig.update_layout(
         template="plotly_white",
-        separators=_plotly_separators(lang),
+        separators=fmt.plotly_separators,
         title={"text": _esc(title)} if title else None,
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
         **kwargs,
@@ -162,8 +84,7 @@ def province_bar(
     y: str = "n_organisations",
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
-    fmt: Formatter | None = None,
+    fmt: Formatter,
 ) -> go.Figure:
     """Bar chart of organisations per province.
 
@@ -174,7 +95,6 @@ def province_bar(
     Label keys: ``title``, ``x_title`` (e.g. "Provincia"), ``y_title`` and ``n``
     (e.g. "Organisations"; ``n`` defaults to ``y_title``).
     """
-    fmt = _formatter(fmt, lang)
     counts = [fmt(v, "count") for v in df[y]]
     names = [_esc(v) for v in df[x]]
     n_label = _esc(_label(labels, "n", _label(labels, "y_title", y)))
@@ -190,7 +110,7 @@ def province_bar(
             hovertemplate="<b>%{x}</b><br>" + n_label + ": %{customdata}<extra></extra>",
         )
     )
-    _layout(fig, labels, lang, showlegend=False)
+    _layout(fig, labels, fmt, showlegend=False)
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), rangemode="tozero")
     return fig
@@ -200,8 +120,7 @@ def sparkline(
     df: pd.DataFrame,
     *,
     unit: str = "",
-    lang: str = "it",
-    fmt: Formatter | None = None,
+    fmt: Formatter,
     height: int = 60,
     colour: str = BAR_COLOUR,
 ) -> go.Figure:
@@ -209,9 +128,8 @@ def sparkline(
 
     Rows without a year or value are dropped; points are sorted by year and the last
     one is marked. No axes, no legend; hover shows "year: value" formatted for
-    ``lang``/``unit``. Needs no labels.
+    ``fmt``/``unit``. Needs no labels.
     """
-    fmt = _formatter(fmt, lang)
     data = df[["year", "value"]].dropna().sort_values("year")
     years = [int(v) for v in data["year"]]
     values = [float(v) for v in data["value"]]
@@ -229,7 +147,7 @@ def sparkline(
     )
     fig.update_layout(
         template="plotly_white",
-        separators=_plotly_separators(lang),
+        separators=fmt.plotly_separators,
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         showlegend=False,
@@ -240,7 +158,7 @@ def sparkline(
 
 
 # --------------------------------------------------------------------------- sectors
-def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, lang: str = "it") -> go.Figure:
+def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, fmt: Formatter) -> go.Figure:
     """Treemap segment → specialty (``df`` columns ``segment``, ``specialty``, ``n``).
 
     ``n`` is the number of organisations with that segment and specialty; a segment's
@@ -281,7 +199,7 @@ def segment_treemap(df: pd.DataFrame, labels: Mapping[str, str] | None = None, *
             textinfo="label+value",
         )
     )
-    return _layout(fig, labels, lang)
+    return _layout(fig, labels, fmt)
 
 
 def province_segment_bars(
@@ -291,7 +209,7 @@ def province_segment_bars(
     barmode: str = "stack",
     provinces: Sequence[str] | None = None,
     segments: Sequence[str] | None = None,
-    lang: str = "it",
+    fmt: Formatter,
 ) -> go.Figure:
     """Province × segment bars (``df`` columns ``province``, ``segment``, ``n``).
 
@@ -319,7 +237,7 @@ def province_segment_bars(
                 hovertemplate="<b>%{x}</b><br>" + name + "<br>" + n_label + ": %{y}<extra></extra>",
             )
         )
-    _layout(fig, labels, lang, barmode="group" if barmode == "group" else "stack", legend={"traceorder": "normal"})
+    _layout(fig, labels, fmt, barmode="group" if barmode == "group" else "stack", legend={"traceorder": "normal"})
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), rangemode="tozero")
     return fig
@@ -348,7 +266,7 @@ def completeness_matrix(
     provinces: Sequence[str],
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
+    fmt: Formatter,
 ) -> go.Figure:
     """Value-chain completeness matrix: heatmap, rows segments, columns provinces.
 
@@ -410,7 +328,7 @@ def completeness_matrix(
             hovertemplate="<b>%{y}</b> · %{x}<br>" + n_label + ": %{z}<extra></extra>",
         )
     )
-    _layout(fig, labels, lang, height=max(250, 40 * len(segments) + 120))
+    _layout(fig, labels, fmt, height=max(250, 40 * len(segments) + 120))
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category", side="top")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), type="category", autorange="reversed")
     return fig
@@ -515,8 +433,7 @@ def benchmark_bar(
     df: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
-    fmt: Formatter | None = None,
+    fmt: Formatter,
     latest_only: bool = True,
 ) -> go.Figure:
     """Bar chart of ONE metric (rows of ``mart.indicators`` with a single ``metric``).
@@ -527,7 +444,7 @@ def benchmark_bar(
       scopes are therefore never on one axis. Facet titles show the scope.
     * Horizontal bars, one per entity (``latest_only=True``: its latest year within
       the facet; ``False``: one bar per entity and year, labelled "entity (year)").
-    * Bar text is the formatted value and its year, e.g. "€8.8 bn (2022)".
+    * Bar text is the formatted value and its year, e.g. "€8.8B (2022)".
     * When several sources give the same entity/metric/year in one facet the bar is
       at their median, an error bar spans min–max, the text shows the range, and the
       hover lists every value with its source URL and date.
@@ -537,12 +454,11 @@ def benchmark_bar(
     titles, e.g. "Scope"), ``sources`` (hover heading, e.g. "Sources"),
     ``year_unknown`` (text for a missing year, default "n.d.").
     """
-    fmt = _formatter(fmt, lang)
     data = _prepare_indicators(df)
     facets = list(dict.fromkeys(data["_facet"]))
     if not facets:
         fig = go.Figure()
-        _layout(fig, labels, lang)
+        _layout(fig, labels, fmt)
         return fig
     points = _aggregate_points(data, fmt, labels)
     facet_texts = [_facet_title(data[data["_facet"] == f], labels) for f in facets]
@@ -606,7 +522,7 @@ def benchmark_bar(
         fig.update_xaxes(range=[0, top * 1.45 if top > 0 else 1], row=i, col=1)
         fig.update_yaxes(type="category", row=i, col=1)
     height = 90 * len(facets) + 34 * sum(max(s, 1) for s in sizes) + 40
-    _layout(fig, labels, lang, height=height, bargap=0.25)
+    _layout(fig, labels, fmt, height=height, bargap=0.25)
     _left_align_titles(fig)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
     if _label(labels, "x_title"):
@@ -618,8 +534,7 @@ def benchmark_bars(
     df: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
-    fmt: Formatter | None = None,
+    fmt: Formatter,
     latest_only: bool = True,
     metric_labels: Mapping[str, str] | None = None,
 ) -> dict[str, go.Figure]:
@@ -634,7 +549,7 @@ def benchmark_bars(
         rows = df[df["metric"] == metric]
         title = (metric_labels or {}).get(metric) or _code_label(labels, "metric", metric)
         out[metric] = benchmark_bar(
-            rows, {**(labels or {}), "title": title}, lang=lang, fmt=fmt, latest_only=latest_only
+            rows, {**(labels or {}), "title": title}, fmt=fmt, latest_only=latest_only
         )
     return out
 
@@ -663,8 +578,7 @@ def time_series(
     df: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
-    fmt: Formatter | None = None,
+    fmt: Formatter,
 ) -> go.Figure:
     """Lines of indicator values by year, one per entity that has 2+ distinct years.
 
@@ -680,7 +594,6 @@ def time_series(
     Label keys: ``title``, ``y_title``, ``sources``, ``scope``, ``no_series``,
     ``metric_<metric>`` (facet title prefix when several metrics are present).
     """
-    fmt = _formatter(fmt, lang)
     data = df[df["year"].notna() & df["value"].notna()]
     series = []
     if len(data):
@@ -692,7 +605,7 @@ def time_series(
                 series.append((facet, entity, p.sort_values("_year")))
     if not series:
         fig = go.Figure()
-        _layout(fig, labels, lang)
+        _layout(fig, labels, fmt)
         fig.add_annotation(
             text=_esc(_label(labels, "no_series", "")), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
         )
@@ -758,7 +671,7 @@ def time_series(
         unit = facets[row - 1].split("\x1f", 2)[2]
         ticks = nice_ticks(min(values), max(values))
         fig.update_yaxes(tickvals=ticks, ticktext=[fmt(t, unit) for t in ticks], row=row, col=1)
-    _layout(fig, labels, lang, height=max(260, 240 * len(facets)))
+    _layout(fig, labels, fmt, height=max(260, 240 * len(facets)))
     _left_align_titles(fig)
     fig.update_xaxes(tickformat="d", dtick=1)
     if _label(labels, "y_title"):

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from beautyvalley import i18n
+from beautyvalley import i18n, l10n
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "
@@ -56,16 +56,7 @@ def to_csv(df: pd.DataFrame, build: dict[str, Any]) -> bytes:
     return tabular(df, build).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
-def _excel_number(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value == int(value) and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value).replace(".", ",")
-    return value
+_EXCEL = l10n.formatter("it")  # the Excel CSV is the Italian one: decimal comma
 
 
 def to_excel_csv(df: pd.DataFrame, build: dict[str, Any]) -> bytes:
@@ -73,7 +64,7 @@ def to_excel_csv(df: pd.DataFrame, build: dict[str, Any]) -> bytes:
     out = tabular(df, build)
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].astype(object).map(_excel_number)
+            out[col] = out[col].astype(object).map(_EXCEL.plain)
     text = out.to_csv(index=False, sep=";", lineterminator="\r\n")
     return "\ufeff".encode("utf-8") + text.encode("utf-8")
 

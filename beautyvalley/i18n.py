@@ -1,4 +1,4 @@
-"""Translations (Italian, English) and number/date formatting per language.
+"""Translations (Italian, English); number/date formatting is in beautyvalley.l10n.
 
 Every label, caption, tooltip and column header on screen comes from TEXTS. `t("key")`
 uses the language chosen in the sidebar (st.session_state["lang"]); pass lang= to force one.
@@ -7,21 +7,14 @@ tests/test_i18n.py fails when a key lacks a language or a page calls t() with an
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+
+from beautyvalley import l10n
 
 DEFAULT_LANG = "it"
 LANGS: tuple[str, ...] = ("it", "en")
 LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
 STATE_KEY = "lang"
-
-_SEPARATORS = {"it": (".", ","), "en": (",", ".")}
-_COMPACT = {"it": ((1e9, "mld"), (1e6, "mln")), "en": ((1e9, "bn"), (1e6, "m"))}
-_MONTHS = {
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-           "settembre", "ottobre", "novembre", "dicembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
 
 
 def current_language() -> str:
@@ -88,118 +81,45 @@ def column_help(column: str, lang: str | None = None) -> str:
 
 
 # --------------------------------------------------------------------------------------
-# Numbers and dates
+# Numbers and dates: thin wrappers over beautyvalley.l10n (the one formatting layer) that
+# default to the session's language. New code should take a Formatter (formatter()).
 
 
-def _missing(value: Any) -> bool:
-    """None, NaN, pd.NA and NaT are missing; lists and other objects are not."""
-    if value is None:
-        return True
-    if isinstance(value, (list, tuple, dict, str)):
-        return False
-    try:
-        import pandas as pd
-
-        result = pd.isna(value)
-    except (TypeError, ValueError):
-        return False
-    return getattr(result, "ndim", 0) == 0 and bool(result)
+def formatter(lang: str | None = None) -> l10n.Formatter:
+    """The Formatter of `lang` (default: the session's language)."""
+    return l10n.formatter(lang or current_language())
 
 
 def fmt_number(value: Any, lang: str | None = None, decimals: int = 0) -> str:
-    """1.234,5 (it) or 1,234.5 (en); '—' for a missing value."""
-    if _missing(value):
-        return "—"
-    lang = lang or current_language()
-    thousands, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
+    return formatter(lang).number(value, decimals)
 
 
 def fmt_int(value: Any, lang: str | None = None) -> str:
-    return fmt_number(value, lang, 0)
+    return formatter(lang).int(value)
 
 
 def fmt_eur(value: Any, lang: str | None = None) -> str:
-    """Compact euros: '1,2 mld €' / '€1.2 bn', '45,3 mln €' / '€45.3 m', else in full."""
-    if _missing(value):
-        return "—"
-    lang = lang or current_language()
-    v = float(value)
-    number, suffix = fmt_number(v, lang, 0), ""
-    for size, name in _COMPACT.get(lang, _COMPACT["en"]):
-        if abs(v) >= size:
-            number, suffix = fmt_number(v / size, lang, 1), " " + name
-            break
-    return f"€{number}{suffix}" if lang == "en" else f"{number}{suffix} €"
+    return formatter(lang).eur(value)
 
 
 def fmt_percent(value: Any, lang: str | None = None, decimals: int = 1) -> str:
-    if _missing(value):
-        return "—"
-    lang = lang or current_language()
-    return fmt_number(value, lang, decimals) + ("%" if lang == "en" else " %")
+    return formatter(lang).percent(value, decimals)
 
 
 def fmt_value(value: Any, unit: str | None, lang: str | None = None) -> str:
-    """A value in its indicator unit (EUR, count, percent, year, index)."""
-    if _missing(value):
-        return "—"
-    unit = (unit or "").strip()
-    if unit == "EUR":
-        return fmt_eur(value, lang)
-    if unit == "percent":
-        return fmt_percent(value, lang)
-    if unit == "year":
-        return str(int(round(float(value))))
-    if unit == "count":
-        return fmt_int(value, lang)
-    v = float(value)
-    return fmt_number(v, lang, 0 if v == int(v) else 1)
+    return formatter(lang).value(value, unit)
 
 
 def fmt_change(diff: Any, unit: str | None, lang: str | None = None) -> str:
-    """A signed change: '+1,2 mld €', '-3', '+2,1 p.p.' (percent units change in points)."""
-    if _missing(diff):
-        return "—"
-    lang = lang or current_language()
-    d = float(diff)
-    sign = "+" if d > 0 else ("-" if d < 0 else "±")
-    if (unit or "").strip() == "percent":
-        body = fmt_number(abs(d), lang, 1) + (" p.p." if lang == "it" else " pp")
-    else:
-        body = fmt_value(abs(d), unit, lang)
-    return sign + body
+    return formatter(lang).change(diff, unit)
 
 
 def fmt_year(value: Any) -> str:
-    if _missing(value):
-        return "—"
-    return str(int(float(value)))
+    return formatter(DEFAULT_LANG).year(value)
 
 
 def fmt_date(value: Any, lang: str | None = None) -> str:
-    """'2024-05-03' -> '3 maggio 2024' / '3 May 2024'; '2024-05' -> 'maggio 2024'; '2024' -> '2024'."""
-    if _missing(value) or value == "":
-        return "—"
-    lang = lang or current_language()
-    text = str(value)[:10]
-    parts = text.split("-")
-    try:
-        if len(parts) == 3:
-            y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
-            return f"{d} {_MONTHS[lang][m - 1]} {y}"
-        if len(parts) == 2:
-            return f"{_MONTHS[lang][int(parts[1]) - 1]} {int(parts[0])}"
-    except (ValueError, IndexError, KeyError):
-        return text
-    return text
-
-
-def formatter(lang: str | None = None) -> Callable[[float, str], str]:
-    """fmt(value, unit) for the chart builders, in `lang`."""
-    lang = lang or current_language()
-    return lambda value, unit="": fmt_value(value, unit, lang)
+    return formatter(lang).date(value)
 
 
 # --------------------------------------------------------------------------------------

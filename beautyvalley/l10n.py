@@ -155,7 +155,8 @@ class Formatter:
             return self.int(value)
         return self.auto(value)
 
-    __call__ = value
+    def __call__(self, value: Any, unit: str | None = None) -> str:
+        return self.value(value, unit)
 
     def change(self, diff: Any, unit: str | None = None) -> str:
         """A signed change: '+1,2 mld €', '-3', '±0', '+2,1 p.p.' (percentages change in points)."""

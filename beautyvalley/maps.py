@@ -2,7 +2,9 @@
 
 Pure functions: pandas DataFrames (columns of ``mart.organisations``, ``mart.comuni``,
 ``mart.provinces``) and a ``labels`` dict of already-translated strings in, a
-``pydeck.Deck`` (or plain data) out. No Streamlit, no translations module.
+``pydeck.Deck`` (or plain data) out. No Streamlit, no translations module. Numbers
+in tooltips and the legend come from the required ``fmt`` keyword
+(:class:`beautyvalley.l10n.Formatter`).
 
 The map works with no token and no network: our own layers (province land and
 borders, the comuni choropleth) are the base map, ``map_provider`` is None and
@@ -44,6 +46,8 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
+
+from beautyvalley.l10n import Formatter, is_missing
 
 KINDS = (
     "company",
@@ -212,32 +216,18 @@ def point_radius(employees: object) -> float:
 
 
 # --------------------------------------------------------------------------- tooltips
-def _format_int(value: object, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{int(round(float(value))):,}"
-    return text.replace(",", ".") if lang == "it" else text
-
-
-def _format_decimal(value: float, lang: str, digits: int = 1) -> str:
-    text = f"{value:,.{digits}f}"
-    if lang == "it":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
 def tooltip_fields(
     df: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
+    fmt: Formatter,
     escape_html: bool = False,
 ) -> pd.DataFrame:
     """Add per-row tooltip strings to a copy of ``df`` (columns of mart.organisations).
 
     Columns added: ``tt_name``, ``tt_kind`` (``labels["kind_<kind>"]``),
     ``tt_segments`` (``labels["segment_<code>"]`` joined with ", "), ``tt_comune``
-    ("Crema (CR)"), ``tt_website``, ``tt_employees`` (formatted for ``lang``, with
+    ("Crema (CR)"), ``tt_website``, ``tt_employees`` (formatted by ``fmt``, with
     its year and what it covers, ``labels["scope_<figure_scope>"]``: "1.200 (2023,
     gruppo)"), ``tt_note`` (``labels["approximate_location"]`` where the row's
     ``approximate`` flag — see :func:`spread_points` — or comune precision is set),
@@ -268,7 +258,7 @@ def tooltip_fields(
         province = _text(row.get("province"))
         comune_text = f"{comune} ({province})" if comune and province else comune or province
         website = _text(row.get("website"))
-        employees = _format_int(row.get("employees"), lang)
+        employees = "" if is_missing(row.get("employees")) else fmt.int(row.get("employees"))
         if employees:
             details = [_text(row.get("employees_year")).split(".")[0]]
             scope = _text(row.get("figure_scope"))
@@ -356,13 +346,13 @@ def choropleth_legend(
     comuni_df: pd.DataFrame,
     mode: str = "density",
     *,
-    lang: str = "it",
+    fmt: Formatter,
 ) -> list[tuple[str, str]]:
     """Legend rows ``("low – high", "#rrggbb")`` of the choropleth :func:`build_deck` draws."""
     bins = choropleth_bins(choropleth_values(points_df, comuni_df, mode))
     digits = 0 if mode == "count" else 1
     return [
-        (f"{_format_decimal(low, lang, digits)} – {_format_decimal(high, lang, digits)}", _hex(rgb))
+        (f"{fmt.number(low, digits)} – {fmt.number(high, digits)}", _hex(rgb))
         for low, high, rgb in bins
     ]
 
@@ -386,7 +376,7 @@ def _features(df: pd.DataFrame, properties: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _comuni_layer(points_df, comuni_df, mode, labels, lang) -> pdk.Layer:
+def _comuni_layer(points_df, comuni_df, mode, labels, fmt: Formatter) -> pdk.Layer:
     values = choropleth_values(points_df, comuni_df, mode).to_numpy(dtype=float)
     counts = choropleth_values(points_df, comuni_df, "count").to_numpy(dtype=float)
     bins = choropleth_bins(values)
@@ -405,11 +395,11 @@ def _comuni_layer(points_df, comuni_df, mode, labels, lang) -> pdk.Layer:
     props = []
     for i in range(n_rows):
         name, province, population, value = names[i], provinces[i], populations[i], values[i]
-        lines = [f"{name} ({province})" if province else name, f"{org_label}: {_format_int(counts[i], lang)}"]
+        lines = [f"{name} ({province})" if province else name, f"{org_label}: {fmt.int(counts[i])}"]
         if mode == "density" and np.isfinite(value):
-            lines.append(f"{dens_label}: {_format_decimal(float(value), lang, 1)}")
+            lines.append(f"{dens_label}: {fmt.number(float(value), 1)}")
         if np.isfinite(population):
-            lines.append(f"{pop_label}: {_format_int(population, lang)}")
+            lines.append(f"{pop_label}: {fmt.int(population)}")
         props.append(
             {
                 "comune_code": codes[i],
@@ -466,7 +456,7 @@ def points_data(
     points_df: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     *,
-    lang: str = "it",
+    fmt: Formatter,
     size_scopes: Sequence[str] = SIZE_SCOPES,
 ) -> pd.DataFrame:
     """The records the points layer draws: spread positions, colour, radius, tooltip.
@@ -481,7 +471,7 @@ def points_data(
     """
     spread = spread_points(points_df)
     spread = spread[spread["lat"].notna() & spread["lon"].notna()]
-    spread = tooltip_fields(spread, labels, lang=lang)
+    spread = tooltip_fields(spread, labels, fmt=fmt)
     employees = pd.to_numeric(
         spread["employees"] if "employees" in spread else pd.Series(np.nan, index=spread.index), errors="coerce"
     ).astype(float)
@@ -543,7 +533,7 @@ def build_deck(
     choropleth: str | None = "density",
     basemap: bool = False,
     labels: Mapping[str, str] | None = None,
-    lang: str = "it",
+    fmt: Formatter,
     map_style: str = BLANK_STYLE,
     basemap_style: str = CARTO_LIGHT,
     height: int = 600,
@@ -572,14 +562,14 @@ def build_deck(
     Label keys: see the module docstring (kind_*, segment_*, segments, comune,
     website, employees, approximate_location, organisations, per_10000, population).
     """
-    points = points_data(points_df, labels, lang=lang, size_scopes=size_scopes)
+    points = points_data(points_df, labels, fmt=fmt, size_scopes=size_scopes)
     layers: list[pdk.Layer] = []
     borders = None
     if provinces_df is not None and len(provinces_df):
         land, borders = _province_layers(provinces_df)
         layers.append(land)
     if choropleth is not None and comuni_df is not None and len(comuni_df):
-        layers.append(_comuni_layer(points_df, comuni_df, choropleth, labels, lang))
+        layers.append(_comuni_layer(points_df, comuni_df, choropleth, labels, fmt))
     if borders is not None:
         layers.append(borders)
     layers.append(

@@ -15,9 +15,12 @@ import pydeck as pdk
 import pytest
 
 from beautyvalley import maps
+from beautyvalley.l10n import Formatter
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CREMA = (45.3640, 9.6860)
+
+IT, EN = Formatter("it"), Formatter("en")
 
 
 def haversine_m(lat1, lon1, lat2, lon2):
@@ -151,14 +154,14 @@ def test_single_comune_site_stays_on_centroid_but_is_approximate():
 def test_sites_without_coordinates_are_kept_and_not_drawn():
     df = pd.DataFrame([site("nowhere", lat=None, lon=None, precision="unknown", comune_code=None), site("a")])
     assert len(maps.spread_points(df)) == 2
-    assert list(maps.points_data(df)["org_id"]) == ["a"]
+    assert list(maps.points_data(df, fmt=IT)["org_id"]) == ["a"]
 
 
 # --------------------------------------------------------------------------- tooltips
 def test_tooltip_fields_escaped_for_html():
     df = maps.spread_points(pd.DataFrame([site("bad", name=HOSTILE, website="https://x.it/?a=1&b=<b>")]))
     out = maps.tooltip_fields(df, {"kind_company": "Impresa", "approximate_location": "Posizione approssimata"},
-                              escape_html=True)
+                              escape_html=True, fmt=IT)
     row = out.iloc[0]
     assert row["tt_name"] == "&lt;img src=x onerror=alert(1)&gt;"
     assert row["tt_website"] == "https://x.it/?a=1&amp;b=&lt;b&gt;"
@@ -174,7 +177,7 @@ def test_tooltip_plain_text_keeps_exact_characters_and_labels():
                                                   employees=1200)]))
     labels = {"segment_raw": "Materie prime", "segments": "Segmenti", "comune": "Comune", "employees": "Addetti",
               "approximate_location": "Posizione approssimata"}
-    text = maps.tooltip_fields(df, labels, lang="it").iloc[0]["tooltip"]
+    text = maps.tooltip_fields(df, labels, fmt=IT).iloc[0]["tooltip"]
     lines = text.split("\n")
     assert lines[0] == "L'Oréal & Co"
     assert "Segmenti: Materie prime, packaging" in lines
@@ -185,7 +188,7 @@ def test_tooltip_plain_text_keeps_exact_characters_and_labels():
 
 def test_exact_site_has_no_approximate_note():
     df = maps.spread_points(pd.DataFrame([site("x", precision="address")]))
-    row = maps.tooltip_fields(df, {"approximate_location": "APPROX"}).iloc[0]
+    row = maps.tooltip_fields(df, {"approximate_location": "APPROX"}, fmt=IT).iloc[0]
     assert row["tt_note"] == "" and "APPROX" not in row["tooltip"]
 
 
@@ -209,10 +212,10 @@ def test_group_head_count_does_not_size_a_site():
             site("lab", employees=None),
         ]
     )
-    radius = maps.points_data(df, {"scope_group": "gruppo"}).set_index("org_id")["radius"]
+    radius = maps.points_data(df, {"scope_group": "gruppo"}, fmt=IT).set_index("org_id")["radius"]
     assert radius["plant"] == pytest.approx(maps.point_radius(400))
     assert radius["office"] == maps.point_radius(None) == radius["lab"]
-    text = maps.tooltip_fields(df, {"scope_group": "gruppo", "employees": "Addetti"}, lang="it")
+    text = maps.tooltip_fields(df, {"scope_group": "gruppo", "employees": "Addetti"}, fmt=IT)
     assert "Addetti: 10.000 (2023, gruppo)" in text.set_index("org_id").loc["office", "tooltip"].split("\n")
 
 
@@ -241,7 +244,7 @@ def layer_by_id(deck, layer_id):
 
 
 def test_deck_offline_without_basemap(crema_sites, comuni, provinces):
-    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth="density")
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth="density", fmt=IT)
     spec = json.loads(deck.to_json())
     assert spec.get("mapProvider") is None
     assert spec["mapStyle"] == "app/static/blank-style.json"
@@ -250,20 +253,20 @@ def test_deck_offline_without_basemap(crema_sites, comuni, provinces):
 
 
 def test_deck_basemap_option_uses_carto(crema_sites):
-    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, basemap=True)
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, basemap=True, fmt=IT)
     spec = json.loads(deck.to_json())
     assert spec["mapProvider"] == "carto"
     assert "cartocdn" in spec["mapStyle"]
 
 
 def test_deck_custom_map_style_string(crema_sites):
-    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, map_style="app/static/other.json")
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, map_style="app/static/other.json", fmt=IT)
     assert json.loads(deck.to_json())["mapStyle"] == "app/static/other.json"
 
 
 def test_points_layer_pickable_with_ids_and_kind_colours(crema_sites):
     crema_sites.loc[crema_sites["org_id"] == "exact-lodi", "kind"] = "testing_lab"
-    deck = maps.build_deck(crema_sites, labels={}, choropleth=None)
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, fmt=IT)
     spec = json.loads(deck.to_json())
     points = next(layer for layer in spec["layers"] if layer["id"] == "organisations")
     assert points["pickable"] is True
@@ -280,13 +283,13 @@ def test_points_layer_pickable_with_ids_and_kind_colours(crema_sites):
 
 
 def test_no_choropleth_means_no_comuni_layer(crema_sites, comuni, provinces):
-    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth=None)
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, choropleth=None, fmt=IT)
     assert "comuni" not in [layer.id for layer in deck.layers]
 
 
 def test_comuni_geometry_becomes_features_with_fill(crema_sites, comuni):
     deck = maps.build_deck(crema_sites, comuni, None, labels={"organisations": "Organizzazioni"},
-                           choropleth="count", lang="it")
+                           choropleth="count", fmt=IT)
     data = layer_by_id(deck, "comuni").data
     assert data["type"] == "FeatureCollection"
     features = {f["properties"]["comune_code"]: f for f in data["features"]}
@@ -299,7 +302,7 @@ def test_comuni_geometry_becomes_features_with_fill(crema_sites, comuni):
 
 def test_deck_tooltip_is_text_so_markup_is_never_parsed(crema_sites):
     crema_sites.loc[0, "name"] = HOSTILE
-    deck = maps.build_deck(crema_sites, labels={}, choropleth=None)
+    deck = maps.build_deck(crema_sites, labels={}, choropleth=None, fmt=IT)
     tooltip = deck._tooltip if hasattr(deck, "_tooltip") else deck.deck_widget.tooltip
     # A "text" tooltip is set with innerText by Streamlit and by pydeck: no HTML parsing.
     assert "html" not in tooltip
@@ -312,14 +315,14 @@ def test_deck_tooltip_is_text_so_markup_is_never_parsed(crema_sites):
 
 
 def test_view_state_fits_points(crema_sites):
-    view = maps.view_state(maps.points_data(crema_sites))
+    view = maps.view_state(maps.points_data(crema_sites, fmt=IT))
     assert 45.30 < view.latitude < 45.37
     assert 9.50 < view.longitude < 9.69
     assert 5 <= view.zoom <= 13
 
 
 def test_compact_json_has_the_same_content_as_pydeck(crema_sites, comuni, provinces):
-    deck = maps.build_deck(crema_sites, comuni, provinces, labels={})
+    deck = maps.build_deck(crema_sites, comuni, provinces, labels={}, fmt=IT)
     assert isinstance(deck, pdk.Deck)
     compact = deck.to_json()
     assert json.loads(compact) == json.loads(pdk.Deck.to_json(deck))
@@ -328,7 +331,7 @@ def test_compact_json_has_the_same_content_as_pydeck(crema_sites, comuni, provin
 
 def test_empty_filter_result_still_builds_a_deck(comuni, provinces):
     empty = pd.DataFrame(columns=list(site("x")))
-    deck = maps.build_deck(empty, comuni, provinces, labels={})
+    deck = maps.build_deck(empty, comuni, provinces, labels={}, fmt=IT)
     spec = json.loads(deck.to_json())
     assert next(layer for layer in spec["layers"] if layer["id"] == "organisations")["data"] == []
-    assert maps.choropleth_legend(empty, comuni) == []
+    assert maps.choropleth_legend(empty, comuni, fmt=IT) == []

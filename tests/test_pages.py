@@ -124,11 +124,28 @@ def test_lang_query_parameter_selects_english(db):
 
 
 def test_number_format_follows_language(db):
-    # revenue of the Beauty Valley companies is in the tens of millions: '… mln €' vs '€… m'
+    # revenue of the Beauty Valley companies is in the tens of millions: '… mln €' vs '€…M'
     it = metric(app(), "Fatturato noto")
     en = metric(app({"lang": "en"}), "Known revenue")
-    assert it.endswith("mln €") and "," in it
-    assert en.startswith("€") and en.endswith(" m") and "." in en
+    assert it.endswith("\u00a0mln\u00a0€") and "," in it
+    assert en.startswith("€") and en.endswith("M") and "." in en
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    """The figures the page sent to st.plotly_chart (plotly JSON)."""
+    import json
+
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("it", ",."), ("en", ".,")])
+def test_sectors_figures_use_the_language_separators(db, lang, separators):
+    # plotly's layout.separators is "decimal then thousands": '.,' writes 1,234.5 (English)
+    at = app({"lang": lang})
+    at.switch_page("app_pages/sectors.py").run()
+    specs = plotly_specs(at)
+    assert len(specs) == 3  # treemap, province x segment bars, completeness matrix
+    assert [spec["layout"].get("separators") for spec in specs] == [separators] * 3
 
 
 def test_url_with_filters_reproduces_the_view(db):
