@@ -43,7 +43,7 @@ CONTRACT = [
     ("value", (8.8e9, "EUR"), f"8,8{S}mld{S}€", "€8.8B"),
     ("value", (103.5, "index"), "103,5", "103.5"),
     ("value", (7, None), "7", "7"),
-    ("change", (1.2e9, "EUR"), f"+1,2{S}mld{S}€", f"+€1.2B"),
+    ("change", (1.2e9, "EUR"), f"+1,2{S}mld{S}€", "+€1.2B"),
     ("change", (-3, "count"), "-3", "-3"),
     ("change", (0, "count"), "±0", "±0"),
     ("change", (2.1, "percent"), f"+2,1{S}p.p.", f"+2.1{S}pp"),
