@@ -163,9 +163,18 @@ def shown_count(w: Watched) -> int:
     return int(re.sub(r"[.,]", "", m.group(1)))
 
 
-def sidebar_tags(w: Watched) -> list[str]:
-    return w.page.locator("[data-testid=stSidebar] [data-tag]").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))")
+def sidebar_tags(w: Watched, timeout: float = 30.0) -> list[str]:
+    """The province tags of the sidebar multiselect. On a loaded machine the widget can be read in the
+    middle of a rerender, with no tag drawn yet: wait until the same non-empty list is read twice."""
+    deadline = time.monotonic() + timeout
+    previous: list[str] | None = None
+    while True:
+        tags = w.page.locator("[data-testid=stSidebar] [data-tag]").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))")
+        if (tags and tags == previous) or time.monotonic() > deadline:
+            return tags
+        previous = tags
+        time.sleep(0.3)
 
 
 def remove_province(w: Watched, label: str):
