@@ -84,6 +84,6 @@ def rejected_rows_csv(report: CheckReport) -> bytes:
     """The rejected rows to download and fix: UTF-8 CSV, CRLF, formula-looking cells neutralised."""
     df = report.rejected.copy()
     for c in df.columns:
-        if df[c].dtype == object:
-            df[c] = df[c].map(export.neutralise)
+        if not pd.api.types.is_numeric_dtype(df[c]):
+            df[c] = df[c].astype(object).map(export.neutralise)
     return df.to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -44,8 +44,9 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._tx() as con:
-            con.executescript(SCHEMA)
+        with closing(sqlite3.connect(self.path, timeout=60)) as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(SCHEMA)  # idempotent (IF NOT EXISTS); executescript commits itself
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
