@@ -4,7 +4,8 @@
 
 starts the provider on a free localhost port with two predefined users, writes a secrets file and an
 allow-list into var/demo/ (git-ignored; the cookie secret is random for each run), and runs
-`streamlit run` with `--secrets.files` pointing at that file. The provider's sign-in page lists the
+`streamlit run` with `--secrets.files` pointing at that file. The demo's durable folder, warehouse and
+inbox are var/demo/ too, so nothing done in the demo touches data/. The provider's sign-in page lists the
 users: `ada` (ada@example.org, admin on the demo list) and `eve` (eve@example.org, not on the list).
 """
 from __future__ import annotations
@@ -56,6 +57,8 @@ def oidc_provider(users: list[dict] = DEMO_USERS, port: int | None = None, log: 
     port = port or free_port()
     cmd = [sys.executable, "-W", "ignore", "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
            *[a for u in users for a in ("--user-claims", json.dumps(u))]]
+    if log:
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -94,6 +97,8 @@ def write_secrets(path: Path, app_base: str, provider_base: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     from . import staff
 
+    # SIGTERM (and Ctrl+C) unwind normally, so the provider is stopped too
+    signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(SystemExit(128 + signum)))
     p = argparse.ArgumentParser(prog="python -m beautyvalley.desk.demo")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--script", default="dashboard.py")
@@ -103,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     with oidc_provider(log=demo / "oidc-provider.log") as provider:
         secrets_file = write_secrets(demo / "secrets.toml", app_base, provider)
         staff.save(demo / "staff.toml", DEMO_STAFF)
-        env = dict(os.environ, BEAUTYVALLEY_STAFF=str(demo / "staff.toml"))
+        # the demo has its own durable folder, warehouse and inbox: publishing there never touches data/
+        env = dict(os.environ, BEAUTYVALLEY_VAR=str(demo), BEAUTYVALLEY_STAFF=str(demo / "staff.toml"),
+                   BEAUTYVALLEY_DB=str(demo / "beautyvalley.duckdb"), BEAUTYVALLEY_INBOX=str(demo / "inbox"))
         print(f">> local OIDC provider: {provider} (users: ada = admin, eve = not on the list)")
         print(f">> dashboard: {app_base}  (Ctrl+C stops both)")
         cmd = [sys.executable, "-m", "streamlit", "run", args.script, "--server.port", str(args.port),
