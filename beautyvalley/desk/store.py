@@ -15,25 +15,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 TABLES = ("uploads", "audit", "corrections", "reviews")
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS uploads (
-    id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, original_name TEXT NOT NULL, safe_name TEXT NOT NULL,
-    size INTEGER NOT NULL, uploader TEXT NOT NULL, uploaded_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-    file TEXT, sha256 TEXT, build_id TEXT, counts TEXT, detail TEXT);
-CREATE TABLE IF NOT EXISTS corrections (
-    id INTEGER PRIMARY KEY, org_id TEXT NOT NULL, field TEXT NOT NULL, proposed_value TEXT NOT NULL,
-    source_url TEXT, email TEXT, session_id TEXT NOT NULL, submitted_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY, correction_id INTEGER NOT NULL REFERENCES corrections(id),
-    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')), reviewer TEXT NOT NULL,
-    reason TEXT, reviewed_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS corrections_session ON corrections(session_id, submitted_at);
-""" + "".join(f"""
-CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS {t}_no_delete BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;
-""" for t in TABLES)
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SCHEMA = (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
+CORRECTIONS = (SQL_DIR / "corrections.sql").read_text(encoding="utf-8")
 
 
 def now() -> str:
@@ -114,9 +98,5 @@ class Store:
 
     def corrections(self, status: str | None = None) -> list[dict]:
         """Every correction with its current status (pending, accepted, rejected) and latest review."""
-        rows = self._select("""
-            SELECT c.*, coalesce(r.status, 'pending') AS status, r.reviewer, r.reason, r.reviewed_at
-            FROM corrections c
-            LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE correction_id = c.id)
-            ORDER BY c.id""")
+        rows = self._select(CORRECTIONS)
         return [r for r in rows if status is None or r["status"] == status]
