@@ -112,13 +112,18 @@ def accept(cfg: DeskConfig, store: Store, correction_id: int, reviewer: str, rol
             raise ValueError("correction.source_required")
         store.add_review(correction_id, "accepted", reviewer, None)
         n = write_curated_file(cfg, store)
-        build_id = None
-        if rebuild_now:
-            recover(cfg, store)
-            build_id = rebuild(cfg, cfg.db, cfg.inbox).build_id
-        store.audit(reviewer, "correction_accepted", file=etl_corrections.LABEL, build_id=build_id,
-                    detail={"correction_id": correction_id, "org_id": c["org_id"], "field": c["field"],
-                            "accepted_total": n})
+        build_id, error = None, None
+        detail = {"correction_id": correction_id, "org_id": c["org_id"], "field": c["field"], "accepted_total": n}
+        try:
+            if rebuild_now:
+                recover(cfg, store)
+                build_id = rebuild(cfg, cfg.db, cfg.inbox).build_id
+        except Exception as e:  # the review and the file stay; the next build serves the value
+            error = f"{type(e).__name__}: {e}"
+            raise
+        finally:
+            store.audit(reviewer, "correction_accepted", file=etl_corrections.LABEL, build_id=build_id,
+                        detail={**detail, **({"rebuild_error": error} if error else {})})
         return build_id
 
 
