@@ -3,6 +3,7 @@
 #   make test   create .venv (requirements-dev.txt), install Debian's chromium if missing, run pytest
 #   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
 #   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
+#   make demo-staff  local OIDC provider + the dashboard with staff sign-in (README "Staff data desk")
 # The venv is refreshed whenever the requirements files change (stamp = their sha256).
 
 SHELL      := /bin/bash
@@ -19,7 +20,7 @@ PIP_FLAGS  := --disable-pip-version-check --no-input
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test build bench venv venv-dev chromium clean help
+.PHONY: run test build bench demo-staff venv venv-dev chromium clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -27,6 +28,7 @@ help:
 	@echo "make test   run the whole test suite, browser tests included"
 	@echo "make build  rebuild $(DB)"
 	@echo "make bench  run the benchmarks (bench/out/results.md)"
+	@echo "make demo-staff  staff sign-in demo: a local OIDC provider and the dashboard (users ada, eve)"
 
 # --- virtual environment ------------------------------------------------------------
 # venv: runtime packages. The stamp holds the hash of requirements.txt; a mismatch reinstalls.
@@ -77,6 +79,12 @@ run: venv $(DB)
 	@echo ">> Beauty Valley dashboard: http://$(ADDRESS):$(PORT)  (Ctrl+C to stop)"
 	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) \
 	  --server.headless true --browser.gatherUsageStats false
+
+# Staff sign-in demo: oidc-provider-mock on a free port, a generated secrets file and allow-list in
+# var/demo/ (git-ignored), then `streamlit run` with --secrets.files. STAFF_APP= runs another script.
+STAFF_APP ?= dashboard.py
+demo-staff: venv-dev
+	$(VPY) -m beautyvalley.desk.demo --port $(PORT) --script $(STAFF_APP)
 
 # --- tests and benchmarks ----------------------------------------------------------
 test: venv-dev chromium

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import paths
+from . import corrections, paths
 from .registry import merging
 from .registry.reading import FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex
@@ -377,6 +377,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
 
     with prog.stage("marts"):
         con.execute("CREATE TABLE mart.organisations AS " + _sql("marts/organisations.sql"))
+        corrections.apply(con, reports)  # accepted public corrections (etl/corrections.py), before the counts
         con.execute("CREATE TABLE mart.comuni AS " + _sql("marts/comuni.sql"))
         con.execute("CREATE TABLE mart.provinces AS " + _sql("marts/provinces.sql"))
         con.execute("CREATE TABLE mart.indicators AS " + _sql("marts/indicators.sql"))

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.fixtures import build_fixture_warehouse  # noqa: E402
+
+# The staff desk's durable folder (uploads, audit, corrections; etl/corrections.py): every test and every
+# build it starts (subprocesses inherit the environment) uses an empty temporary one, never the real var/.
+os.environ["BEAUTYVALLEY_VAR"] = tempfile.mkdtemp(prefix="bv-test-var-")
+os.environ.pop("BEAUTYVALLEY_CORRECTIONS", None)
 
 
 @pytest.fixture(scope="session")

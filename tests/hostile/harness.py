@@ -93,16 +93,17 @@ def wait_http(url: str, timeout: float) -> None:
 
 @contextlib.contextmanager
 def streamlit_server(db: Path, log: Path, port: int | None = None, timeout: float = 120,
-                     extra_env: dict | None = None):
-    """Start `streamlit run dashboard.py` on a free localhost port against warehouse `db`;
-    yield its base URL; stop it (SIGTERM, then SIGKILL) at the end."""
+                     extra_env: dict | None = None, script: str = "dashboard.py",
+                     extra_args: tuple[str, ...] = ()):
+    """Start `streamlit run <script>` (default dashboard.py) on a free localhost port against warehouse
+    `db`; yield its base URL; stop it (SIGTERM, then SIGKILL) at the end."""
     port = port or free_port()
     env = dict(os.environ)
     env.update({"BEAUTYVALLEY_DB": str(db), "PYTHONUNBUFFERED": "1"})
     env.update(extra_env or {})
-    cmd = [PYTHON, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+    cmd = [PYTHON, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args]
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
