@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beautyvalley import charts, i18n, queries, warehouse
+from beautyvalley import charts, filters, i18n, queries, warehouse
 from beautyvalley.formatting import first_url, md_escape, source_line
 
 t = i18n.t
@@ -17,7 +17,8 @@ default = sorted(ind.loc[ind["entity_type"].isin(queries.BENCHMARK_ENTITY_TYPES)
                  .dropna().unique().tolist())
 if "bm_entities" not in st.session_state:
     st.session_state["bm_entities"] = default
-chosen = st.multiselect(t("benchmarks.entities"), options=entities, key="bm_entities")
+chosen = st.multiselect(t("benchmarks.entities"), options=entities,
+                        key=filters.code_widget("bm_entities"), placeholder=t("sidebar.any"))
 
 shared = queries.shared_metrics(ind[ind["entity"].isin(chosen)])
 if shared.empty:
@@ -28,7 +29,7 @@ metrics = list(dict.fromkeys(shared.sort_values("metric")["metric"]))
 first = "turnover" if "turnover" in metrics else metrics[0]
 if st.session_state.get("bm_metric") not in metrics:
     st.session_state["bm_metric"] = first
-metric = st.selectbox(t("benchmarks.metric"), options=metrics, key="bm_metric",
+metric = st.selectbox(t("benchmarks.metric"), options=metrics, key=filters.code_widget("bm_metric"),
                       format_func=lambda m: i18n.metric_label(m))
 
 rows = shared[shared["metric"] == metric]

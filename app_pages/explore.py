@@ -15,6 +15,8 @@ build = queries.build_info()
 st.title(t("explore.title"))
 orgs = queries.organisations(f)
 st.markdown(t("explore.count", n=i18n.fmt_int(len(orgs)), filters=md_escape(filters.describe(f))))
+if orgs.empty:
+    filters.empty_result()
 
 SHOWN = ["name", "kind", "segments", "specialties", "comune", "province", "site_type",
          "employees", "employees_year", "revenue_eur", "revenue_year", "figure_scope", "founded",
@@ -72,7 +74,7 @@ c1, c2 = st.columns(2)
 ents = c1.multiselect(t("benchmarks.entities"), sorted(ind["entity"].dropna().unique()),
                       key="ex_ind_entities", placeholder=t("sidebar.any"))
 mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().unique()),
-                      key="ex_ind_metrics", placeholder=t("sidebar.any"),
+                      key=filters.code_widget("ex_ind_metrics"), placeholder=t("sidebar.any"),
                       format_func=lambda m: i18n.metric_label(m))
 ind_f = queries.indicators(ents, mets)
 st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))

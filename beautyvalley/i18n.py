@@ -359,6 +359,10 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Fonti',
         'en': 'Sources',
     },
+    'common.reset_filters': {
+        'it': 'Azzera filtri',
+        'en': 'Reset filters',
+    },
     'common.year_unknown': {
         'it': 'anno n.d.',
         'en': 'year n/a',
@@ -462,6 +466,82 @@ TEXTS: dict[str, dict[str, str]] = {
     'overview.scope': {
         'it': 'Ambito: {scope}',
         'en': 'Scope: {scope}',
+    },
+    'overview.year_not_given': {
+        'it': 'anno non indicato',
+        'en': 'year not given',
+    },
+    'overview.old_figure': {
+        'it': 'dato di oltre {n} anni fa',
+        'en': 'figure more than {n} years old',
+    },
+    'overview.no_change': {
+        'it': 'invariato rispetto al {year}',
+        'en': 'unchanged vs {year}',
+    },
+    'overview.ind_province': {
+        'it': 'Indicatori pubblicati per la {entity}.',
+        'en': 'Published indicators for the {entity}.',
+    },
+    'overview.ind_province_none': {
+        'it': 'Nessun indicatore pubblicato per la provincia di {province}: sotto quelli della Lombardia e dell’Italia.',
+        'en': 'No published indicator for the province of {province}: Lombardy’s and Italy’s are shown below.',
+    },
+    'overview.ind_several': {
+        'it': 'Più province scelte: indicatori della Lombardia e dell’Italia; ogni provincia è confrontata nella tabella più sotto.',
+        'en': 'Several provinces chosen: Lombardy’s and Italy’s indicators; each province is compared in the table further down.',
+    },
+    'overview.ind_region': {
+        'it': 'Tutta la Lombardia: indicatori della regione e dell’Italia.',
+        'en': 'All of Lombardy: indicators of the region and of Italy.',
+    },
+    'overview.group_scope': {
+        'it': 'Ambito dichiarato dalla fonte (testo originale): {scope}',
+        'en': 'Scope as stated by the source: {scope}',
+    },
+    'overview.compare': {
+        'it': 'Confronto tra province',
+        'en': 'Province comparison',
+    },
+    'overview.compare_note': {
+        'it': 'Conteggi del registro curato (con gli stessi filtri di tipo, segmento, specializzazione e nome) e, per anno, gli indicatori pubblicati per ogni provincia. Una cella vuota: non pubblicato.',
+        'en': 'Counts from the curated registry (with the same kind, segment, specialty and name filters) and, by year, the indicators published for each province. An empty cell: not published.',
+    },
+    'overview.compare_registry': {
+        'it': 'Conteggi del registro',
+        'en': 'Registry counts',
+    },
+    'overview.compare_published': {
+        'it': 'Indicatori pubblicati, per anno',
+        'en': 'Published indicators, by year',
+    },
+    'overview.compare_none_published': {
+        'it': 'Nessun indicatore pubblicato per queste province.',
+        'en': 'No indicator published for these provinces.',
+    },
+    'overview.compare_measure': {
+        'it': 'Misura',
+        'en': 'Measure',
+    },
+    'overview.compare_employees': {
+        'it': 'Addetti noti (imprese con il dato / imprese)',
+        'en': 'Known employees (companies with the figure / companies)',
+    },
+    'overview.compare_per_100k': {
+        'it': 'Sedi ogni 100.000 abitanti',
+        'en': 'Sites per 100,000 inhabitants',
+    },
+    'overview.compare_csv': {
+        'it': 'Scarica il confronto (CSV)',
+        'en': 'Download the comparison (CSV)',
+    },
+    'overview.compare_published_csv': {
+        'it': 'Scarica gli indicatori delle province (CSV)',
+        'en': 'Download the province indicators (CSV)',
+    },
+    'overview.not_published': {
+        'it': 'non pubblicato',
+        'en': 'not published',
     },
     'map.title': {
         'it': 'Mappa delle organizzazioni',

@@ -468,6 +468,62 @@ def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
     return latest, series
 
 
+PROVINCE_ENTITY = "Provincia di {name}"  # how data/indicators.csv names a province
+COMPARISON_PROVINCES = ("CR", "LO", "MI", "BG", "MB")
+OLD_FIGURE_YEARS = 5  # a figure older than this (years before the build) is marked as old
+
+
+def province_entity(province: str) -> str | None:
+    """The indicator entity of a province code ('CR' -> 'Provincia di Cremona')."""
+    names = dict(zip(provinces()["province"], provinces()["name"]))
+    return PROVINCE_ENTITY.format(name=names[province]) if province in names else None
+
+
+def territory_indicators(f: Filters) -> tuple[str, tuple[str, ...], pd.DataFrame]:
+    """(case, entities, latest) of the headline indicators for the selected territory.
+
+    case: "province" (one province chosen and it has published figures), "province_none" (one
+    province chosen, none published: the region's are shown), "several" (several provinces: the
+    region's), "region" (all Lombardy). latest as latest_values(), ordered by comparable group.
+    """
+    region = HEADLINE_ENTITIES
+    if len(f.provinces) == 1:
+        entity = province_entity(f.provinces[0])
+        series = indicators((entity,)) if entity else pd.DataFrame()
+        if len(series):
+            return "province", (entity,), _ordered(latest_values(series))
+        case = "province_none"
+    else:
+        case = "several" if f.provinces else "region"
+    latest, _series = headline_indicators()
+    return case, region, latest
+
+
+def _ordered(latest: pd.DataFrame) -> pd.DataFrame:
+    if latest.empty:
+        return latest
+    return latest.sort_values(["comparable_group", "entity", "year"],
+                              ascending=[True, True, False]).reset_index(drop=True)
+
+
+def province_comparison(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(registry, published) for COMPARISON_PROVINCES under the non-territorial filters.
+
+    registry: one row per province with overview() counts. published: every indicator of the
+    provinces, one row per (metric, comparable group, year) and one value column per province.
+    """
+    from dataclasses import replace
+
+    rows = []
+    for p in COMPARISON_PROVINCES:
+        ov = overview(replace(f, provinces=(p,), comuni=()))
+        rows.append({"province": p, **ov})
+    registry = pd.DataFrame(rows)
+    entities = {province_entity(p): p for p in COMPARISON_PROVINCES}
+    ind = indicators(tuple(e for e in entities if e))
+    return registry, ind.assign(province=ind["entity"].map(entities))
+
+
 def latest_values(series: pd.DataFrame) -> pd.DataFrame:
     """Newest value per (entity, metric, comparable_group) with the previous one to compare."""
     cols = [
