@@ -1,15 +1,100 @@
 """Benchmarks (Confronti): the Lombard system vs Cosmetic Valley vs Beauty Cluster, by scope."""
 
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
-from beautyvalley import charts, filters, i18n, queries, warehouse
-from beautyvalley.formatting import first_url, md_escape, source_line
+from beautyvalley import charts, export, filters, i18n, queries, warehouse
+from beautyvalley.formatting import first_url, md_escape, md_link, source_line
 
 t = i18n.t
 lang = i18n.current_language()
 
 st.title(t("benchmarks.title"))
 st.caption(t("benchmarks.intro"))
+
+# ---- the comparison table first: one row per canonical measure, one column per cluster/territory
+POLO = "Polo Tecnologico della Cosmesi"
+build = queries.build_info()
+st.subheader(t("benchmarks.compare"))
+st.caption(t("benchmarks.compare_note", years=queries.YEARS_APART))
+meas = queries.measures()
+cells = queries.comparison()
+cells = cells.assign(flag=charts.comparison_flags(cells, queries.YEARS_APART))
+reg = queries.registry_counts()
+columns = charts.comparison_columns(queries.indicators(), queries.LOMBARD_CLUSTER, POLO)
+
+
+def _col_title(c: str) -> str:
+    if c == charts.REGISTRY_COLUMN:
+        return t("benchmarks.col_registry", cluster=queries.LOMBARD_CLUSTER)
+    if c == POLO:
+        return t("benchmarks.col_polo", polo=POLO)
+    return c
+
+
+def _cell(row) -> str:
+    year = t("overview.year_not_given") if pd.isna(row.year) else i18n.fmt_year(row.year)
+    text = f"{md_escape(i18n.fmt_value(row.value, row.unit))} ({md_escape(year)})"
+    url = first_url(row.source_url)
+    if url:
+        text += " " + md_link(url, t("common.source").lower())
+    if row.flag:
+        text += " ⚠"
+    return text
+
+
+def _registry_code(m) -> str | None:
+    return m.registry if isinstance(m.registry, str) and m.registry else None
+
+
+def _registry_cell(code) -> str:
+    if code is None:
+        return "—"
+    n = reg[code]
+    text = md_escape(i18n.fmt_int(n))
+    if code == "members_by_kind" and reg["kinds"]:
+        text += " (" + md_escape(", ".join(f"{i18n.kind_label(k)} {i18n.fmt_int(v)}"
+                                           for k, v in reg["kinds"].items())) + ")"
+    return text
+
+
+by_key = {(r.measure, r.entity): r for r in cells.itertuples(index=False)}
+header = "| " + t("overview.compare_measure") + " | " + " | ".join(md_escape(_col_title(c)) for c in columns) + " |"
+lines = [header, "|" + "---|" * (len(columns) + 1)]
+for m in meas.itertuples(index=False):
+    row = [f"**{md_escape(getattr(m, 'label_' + lang))}**"]
+    for c in columns:
+        if c == charts.REGISTRY_COLUMN:
+            row.append(_registry_cell(_registry_code(m)))
+        elif (m.measure, c) in by_key:
+            row.append(_cell(by_key[(m.measure, c)]))
+        else:
+            row.append(md_escape(t("overview.not_published")))
+    lines.append("| " + " | ".join(row) + " |")
+st.markdown("\n".join(lines))
+st.caption(t("benchmarks.compare_legend", years=queries.YEARS_APART) + " "
+           + t("common.registry_build", date=i18n.fmt_date(build["date"])))
+with st.expander(t("benchmarks.measures_defined")):
+    for m in meas.itertuples(index=False):
+        st.markdown(f"- **{md_escape(getattr(m, 'label_' + lang))}**: "
+                    f"{md_escape(getattr(m, 'description_' + lang))}")
+export_cells = cells.merge(meas[["measure", f"label_{lang}"]], on="measure", how="left").rename(
+    columns={f"label_{lang}": "measure_label", "flag": "years_apart_flag"})
+registry_rows = pd.DataFrame([
+    {"measure": m.measure, "measure_label": getattr(m, "label_" + lang),
+     "entity": t("benchmarks.col_registry", cluster=queries.LOMBARD_CLUSTER), "entity_type": "registry",
+     "value": reg[_registry_code(m)], "unit": "count", "year": None, "scope": t("benchmarks.registry_scope"),
+     "comparable_group": None, "source_url": t("overview.province_source"), "source_date": build["date"],
+     "years_apart_flag": False}
+    for m in meas.itertuples(index=False) if _registry_code(m)])
+st.download_button(
+    t("benchmarks.compare_csv"),
+    partial(export.to_csv, pd.concat([export_cells, registry_rows], ignore_index=True), build),
+    file_name=export.file_name("benchmark_comparison", build, "csv"), mime="text/csv",
+    key="dl_bm_compare", on_click="ignore")
+st.divider()
 
 ind = queries.indicators()
 entities = sorted(ind["entity"].dropna().unique().tolist())

@@ -695,6 +695,38 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Sistema lombardo, Cosmetic Valley (Francia) e Beauty Cluster (Barcellona) con i loro territori. Cifre con ambiti diversi (solo associati, intero ecosistema, industria nazionale) non sono mai sullo stesso asse.',
         'en': 'The Lombard system, Cosmetic Valley (France) and Beauty Cluster (Barcelona) with their territories. Figures with different scopes (members only, whole ecosystem, national industry) never share an axis.',
     },
+    'benchmarks.compare': {
+        'it': 'Come ci confrontiamo: tabella di confronto',
+        'en': 'How we compare: comparison table',
+    },
+    'benchmarks.compare_note': {
+        'it': 'Una riga per misura comparabile, una colonna per cluster e per territorio; in ogni cella il dato più recente pubblicato, il suo anno e la fonte.',
+        'en': 'One row per comparable measure, one column per cluster and per territory; each cell holds the newest published figure, its year and its source.',
+    },
+    'benchmarks.compare_legend': {
+        'it': '⚠ = anni della riga distanti più di {years} anni: confronto da leggere con cautela. «non pubblicato»: nessuna fonte trovata. Il Cluster Cosmetico Lombardo ha una colonna di conteggi del registro curato (membri per tipo, fondatori, sedi nelle quattro province), distinta dai dati pubblicati dal Polo Tecnologico della Cosmesi.',
+        'en': '⚠ = years in the row more than {years} years apart: read the comparison with care. "not published": no source found. The Cluster Cosmetico Lombardo has a column of curated-registry counts (members by kind, founders, sites in the four provinces), distinct from the figures published by the Polo Tecnologico della Cosmesi.',
+    },
+    'benchmarks.col_registry': {
+        'it': '{cluster} — conteggi del registro',
+        'en': '{cluster} — registry counts',
+    },
+    'benchmarks.col_polo': {
+        'it': '{polo} — dati pubblicati dal Polo',
+        'en': '{polo} — figures published by the Polo',
+    },
+    'benchmarks.registry_scope': {
+        'it': 'Conteggio del registro curato Beauty Valley (organizzazioni con un ruolo nel cluster; sedi nelle province CR, LO, MI, BG)',
+        'en': 'Count from the Beauty Valley curated registry (organisations with a cluster role; sites in the CR, LO, MI, BG provinces)',
+    },
+    'benchmarks.measures_defined': {
+        'it': 'Che cosa misura ogni riga',
+        'en': 'What each row measures',
+    },
+    'benchmarks.compare_csv': {
+        'it': 'Scarica la tabella di confronto (CSV)',
+        'en': 'Download the comparison table (CSV)',
+    },
     'benchmarks.entities': {
         'it': 'Enti',
         'en': 'Entities',

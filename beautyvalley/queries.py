@@ -524,6 +524,69 @@ def province_comparison(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     return registry, ind.assign(province=ind["entity"].map(entities))
 
 
+LOMBARD_CLUSTER = "Cluster Cosmetico Lombardo"
+FOUR_PROVINCES = ("CR", "LO", "MI", "BG")
+YEARS_APART = 3  # cells of one comparison row whose years are further apart are flagged
+
+
+@st.cache_data(**CACHE)
+def _measures(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(key, "SELECT * FROM mart.measures ORDER BY \"order\"")
+
+
+def measures() -> pd.DataFrame:
+    """The canonical comparison measures (data/measures.csv)."""
+    return _measures(_key())
+
+
+@st.cache_data(**CACHE)
+def _comparison(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """WITH m AS (SELECT measure, unnest(comparable_groups) AS comparable_group FROM mart.measures),
+           r AS (SELECT m.measure, i.entity, i.entity_type, i.value, i.unit, i.year, i.scope,
+                        i.comparable_group, i.source_url, i.source_date,
+                        row_number() OVER (PARTITION BY m.measure, i.entity
+                                           ORDER BY i.year DESC NULLS LAST, i.source_date DESC NULLS LAST,
+                                                    i.indicator_id) AS rn
+                 FROM m JOIN mart.indicators i USING (comparable_group))
+           SELECT * EXCLUDE (rn) FROM r WHERE rn = 1 ORDER BY measure, entity""",
+    )
+
+
+def comparison() -> pd.DataFrame:
+    """Newest published figure per (canonical measure, entity), with its year, scope and source."""
+    return _comparison(_key())
+
+
+@st.cache_data(**CACHE)
+def _registry_counts(key: warehouse.BuildKey) -> dict[str, Any]:
+    kinds = warehouse.read_df(
+        key,
+        """SELECT kind, count(DISTINCT group_id) AS n FROM mart.organisations
+           WHERE cluster_role IS NOT NULL GROUP BY kind ORDER BY n DESC, kind""",
+    )
+    row = warehouse.read_df(
+        key,
+        """SELECT (SELECT count(DISTINCT group_id) FROM mart.organisations WHERE cluster_role IS NOT NULL)
+                    AS members_by_kind,
+                  (SELECT count(DISTINCT group_id) FROM mart.organisations
+                    WHERE cluster_role IS NOT NULL AND kind = 'company') AS member_companies,
+                  (SELECT count(DISTINCT group_id) FROM mart.organisations WHERE cluster_role = 'founder')
+                    AS founding_members,
+                  (SELECT count(*) FROM mart.organisations WHERE list_contains($provinces::VARCHAR[], province))
+                    AS sites_four_provinces""",
+        {"provinces": list(FOUR_PROVINCES)},
+    ).iloc[0].to_dict()
+    return {**{k: int(v) for k, v in row.items()}, "kinds": dict(zip(kinds["kind"], kinds["n"].astype(int)))}
+
+
+def registry_counts() -> dict[str, Any]:
+    """What the registry itself states about the Lombard cluster: members (and by kind), member
+    companies, founding members (cluster_role), sites in the four Beauty Valley provinces."""
+    return _registry_counts(_key())
+
+
 def latest_values(series: pd.DataFrame) -> pd.DataFrame:
     """Newest value per (entity, metric, comparable_group) with the previous one to compare."""
     cols = [
