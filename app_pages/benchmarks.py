@@ -115,7 +115,7 @@ first = "turnover" if "turnover" in metrics else metrics[0]
 if st.session_state.get("bm_metric") not in metrics:
     st.session_state["bm_metric"] = first
 metric = st.selectbox(t("benchmarks.metric"), options=metrics, key=filters.code_widget("bm_metric"),
-                      format_func=lambda m: i18n.metric_label(m))
+                      format_func=lambda m: i18n.metric_label(m, lang))
 
 rows = shared[shared["metric"] == metric]
 labels = {"title": i18n.metric_label(metric), "scope": t("benchmarks.scope"),

@@ -75,7 +75,7 @@ ents = c1.multiselect(t("benchmarks.entities"), sorted(ind["entity"].dropna().un
                       key="ex_ind_entities", placeholder=t("sidebar.any"))
 mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().unique()),
                       key=filters.code_widget("ex_ind_metrics"), placeholder=t("sidebar.any"),
-                      format_func=lambda m: i18n.metric_label(m))
+                      format_func=lambda m: i18n.metric_label(m, lang))
 ind_f = queries.indicators(ents, mets)
 st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))
 st.dataframe(

@@ -22,7 +22,7 @@ c1, c2 = st.columns([3, 1])
 mode = c1.radio(
     t("map.choropleth"), options=["density", "count", "off"], horizontal=True,
     key=filters.code_widget("map_choropleth"), persist_state="session",
-    format_func=lambda m: t(f"map.choropleth_{m}"),
+    format_func=lambda m: t(f"map.choropleth_{m}", lang=lang),
 )
 basemap = c2.toggle(t("map.basemap"), value=False, key="map_basemap",
                    persist_state="session", help=t("map.basemap_help"))

@@ -71,7 +71,7 @@ build_year = int(str(build["date"])[:4]) if str(build.get("date") or "")[:4].isd
 
 
 def _year_text(year) -> str:
-    if year is None or year != year:
+    if year is None or pd.isna(year):
         return t("overview.year_not_given")
     text = i18n.fmt_year(year)
     if build_year and build_year - int(year) > queries.OLD_FIGURE_YEARS:
@@ -81,7 +81,7 @@ def _year_text(year) -> str:
 
 def _delta(row) -> str | None:
     """Change vs the previous year of the same comparable group (latest_values groups so)."""
-    if row.previous_value is None or row.previous_value != row.previous_value:
+    if row.previous_value is None or pd.isna(row.previous_value):
         return None
     diff = row.value - row.previous_value
     if diff == 0:
@@ -104,7 +104,7 @@ else:
             for i, row in enumerate(rows.itertuples(index=False)):
                 with cols[i % 3]:
                     st.metric(
-                        f"{row.entity} ({_year_text(row.year)})",
+                        f"{i18n.metric_label(row.metric)} — {row.entity} ({_year_text(row.year)})",
                         i18n.fmt_value(row.value, row.unit) if row.low == row.high
                         else f"{i18n.fmt_value(row.low, row.unit)} – {i18n.fmt_value(row.high, row.unit)}",
                         delta=_delta(row),

@@ -473,9 +473,13 @@ COMPARISON_PROVINCES = ("CR", "LO", "MI", "BG", "MB")
 OLD_FIGURE_YEARS = 5  # a figure older than this (years before the build) is marked as old
 
 
+# data/indicators.csv names Monza's province as its sources do, not as ISTAT ("Monza e della Brianza")
+PROVINCE_ENTITY_NAMES = {"MB": "Monza e Brianza"}
+
+
 def province_entity(province: str) -> str | None:
     """The indicator entity of a province code ('CR' -> 'Provincia di Cremona')."""
-    names = dict(zip(provinces()["province"], provinces()["name"]))
+    names = {**dict(zip(provinces()["province"], provinces()["name"])), **PROVINCE_ENTITY_NAMES}
     return PROVINCE_ENTITY.format(name=names[province]) if province in names else None
 
 
