@@ -468,7 +468,7 @@ def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
     return latest, series
 
 
-PROVINCE_ENTITY = "Provincia di {name}"  # how data/indicators.csv names a province
+PROVINCE_ENTITY_PREFIX = "Provincia di "  # how data/indicators.csv names a province
 COMPARISON_PROVINCES = ("CR", "LO", "MI", "BG", "MB")
 OLD_FIGURE_YEARS = 5  # a figure older than this (years before the build) is marked as old
 
@@ -480,7 +480,7 @@ PROVINCE_ENTITY_NAMES = {"MB": "Monza e Brianza"}
 def province_entity(province: str) -> str | None:
     """The indicator entity of a province code ('CR' -> 'Provincia di Cremona')."""
     names = {**dict(zip(provinces()["province"], provinces()["name"])), **PROVINCE_ENTITY_NAMES}
-    return PROVINCE_ENTITY.format(name=names[province]) if province in names else None
+    return PROVINCE_ENTITY_PREFIX + names[province] if province in names else None
 
 
 def territory_indicators(f: Filters) -> tuple[str, tuple[str, ...], pd.DataFrame]:
