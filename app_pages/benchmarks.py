@@ -124,19 +124,26 @@ labels = {"title": i18n.metric_label(metric), "scope": t("benchmarks.scope"),
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def figures(build: object, entities: tuple, metric: str, lang: str, labels: tuple) -> tuple[dict, dict]:
+def figures(build: object, entities: tuple, metric: str, lang: str, labels: tuple) -> tuple[dict | None, dict]:
     """Bar and time-series figures of one metric (plotly builds many facets slowly: cached
     per warehouse build, entities, metric and language)."""
     data = queries.shared_metrics(queries.indicators(entities))
     data = data[data["metric"] == metric]
     fmt = i18n.formatter(lang)
-    return (charts.benchmark_bar(data, dict(labels), lang=lang, fmt=fmt).to_dict(),
-            charts.time_series(data, dict(labels), lang=lang, fmt=fmt).to_dict())
+    # a panel with a single bar compares nothing (and fills the width whatever its value): those
+    # figures stay in the tables only
+    panel = data["comparable_group"].fillna(data["scope"]).fillna("") + "|" + data["unit"].fillna("")
+    paired = data[panel.map(panel.value_counts()) >= 2]
+    bar = charts.benchmark_bar(paired, dict(labels), lang=lang, fmt=fmt).to_dict() if len(paired) else None
+    return bar, charts.time_series(data, dict(labels), lang=lang, fmt=fmt).to_dict()
 
 
 bar_fig, series_fig = figures(warehouse.build_key(), tuple(sorted(chosen)), metric, lang,
                               tuple(sorted(labels.items())))
-st.plotly_chart(bar_fig, width="stretch")
+if bar_fig is None:
+    st.info(t("benchmarks.single_values"))
+else:
+    st.plotly_chart(bar_fig, width="stretch")
 st.caption(t("benchmarks.scope_note"))
 
 with st.expander(t("benchmarks.sources_of", metric=i18n.metric_label(metric)), expanded=False):
@@ -162,18 +169,22 @@ st.subheader(t("benchmarks.series"))
 st.plotly_chart(series_fig, width="stretch")
 
 st.subheader(t("benchmarks.table"))
+# no raw codes on screen: the comparable group is shown as its canonical measure (data/measures.csv),
+# the unit is already in the formatted value
+measure_of = {g: getattr(m, "label_" + lang) for m in meas.itertuples(index=False) for g in m.comparable_groups}
 table = shared.assign(
-    metric_label=shared["metric"].map(lambda m: i18n.metric_label(m)),
+    metric_label=shared["metric"].map(lambda m: i18n.metric_label(m, lang)),
     value_text=[i18n.fmt_value(v, u) for v, u in zip(shared["value"], shared["unit"])],
-)[["entity", "metric_label", "value_text", "unit", "year", "scope", "comparable_group",
+    comparable_group=shared["comparable_group"].map(lambda g: measure_of.get(g, "")),
+)[["entity", "metric_label", "value_text", "year", "scope", "comparable_group",
    "source_url", "source_date"]]
 st.dataframe(
     table.assign(source_url=table["source_url"].map(first_url)),  # a link column takes one URL
     hide_index=True, width="stretch",
     column_config={
         "entity": t("col.entity"), "metric_label": t("col.metric"), "value_text": t("col.value"),
-        "unit": t("col.unit"), "year": st.column_config.NumberColumn(t("col.year"), format="%d"),
-        "scope": t("col.scope"), "comparable_group": t("col.comparable_group"),
+        "year": st.column_config.NumberColumn(t("col.year"), format="%d"),
+        "scope": t("col.scope"), "comparable_group": t("benchmarks.measure"),
         "source_url": st.column_config.LinkColumn(t("col.source_url")),
         "source_date": t("col.source_date"),
     },

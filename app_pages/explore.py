@@ -14,7 +14,7 @@ build = queries.build_info()
 
 st.title(t("explore.title"))
 orgs = queries.organisations(f)
-st.markdown(t("explore.count", n=i18n.fmt_int(len(orgs)), filters=md_escape(filters.describe(f))))
+st.markdown(i18n.tn("explore.count", len(orgs), filters=md_escape(filters.describe(f))))
 if orgs.empty:
     filters.empty_result()
 
@@ -77,7 +77,7 @@ mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().uniq
                       key=filters.code_widget("ex_ind_metrics"), placeholder=t("sidebar.any"),
                       format_func=lambda m: i18n.metric_label(m, lang))
 ind_f = queries.indicators(ents, mets)
-st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))
+st.caption(i18n.tn("explore.ind_count", len(ind_f)))
 st.dataframe(
     ind_f.assign(source_url=ind_f["source_url"].map(first_url)),  # a link column takes one URL; exports keep all
     hide_index=True, width="stretch", height=320,

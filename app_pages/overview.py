@@ -35,7 +35,7 @@ st.caption(
     + " · "
     + t("overview.coverage_revenue", known=i18n.fmt_int(ov["companies_with_revenue"]),
         total=i18n.fmt_int(ov["companies"]))
-    + (" · " + t("overview.groups_not_added", n=i18n.fmt_int(ov["groups_not_added"]))
+    + (" · " + i18n.tn("overview.groups_not_added", ov["groups_not_added"])
        if ov["groups_not_added"] else "")
     + " · "
     + t("overview.figure_years", emp_from=i18n.fmt_year(ov["employees_year_min"]),

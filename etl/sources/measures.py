@@ -3,10 +3,11 @@ labels and descriptions, the comparable groups of data/indicators.csv that map o
 registry count (if any) that the Cluster Cosmetico Lombardo's registry column shows for it."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
+
+from .segments import read_rows
 
 COLUMNS = ["measure", "order", "label_it", "label_en", "description_it", "description_en",
            "comparable_groups", "registry"]
@@ -19,10 +20,7 @@ class MeasuresError(Exception):
 
 
 def load(path: Path) -> pd.DataFrame:
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows or list(rows[0].keys()) != COLUMNS:
-        raise MeasuresError(f"{path.name}: header must be {','.join(COLUMNS)}")
+    rows = read_rows(path, COLUMNS, MeasuresError)
     seen_measures: set[str] = set()
     seen_groups: dict[str, str] = {}
     for i, r in enumerate(rows, start=2):
