@@ -14,7 +14,9 @@ build = queries.build_info()
 
 st.title(t("explore.title"))
 orgs = queries.organisations(f)
-st.markdown(t("explore.count", n=i18n.fmt_int(len(orgs)), filters=md_escape(filters.describe(f))))
+st.markdown(i18n.tn("explore.count", len(orgs), filters=md_escape(filters.describe(f))))
+if orgs.empty:
+    filters.empty_result()
 
 SHOWN = ["name", "kind", "segments", "specialties", "comune", "province", "site_type",
          "employees", "employees_year", "revenue_eur", "revenue_year", "figure_scope", "founded",
@@ -72,10 +74,10 @@ c1, c2 = st.columns(2)
 ents = c1.multiselect(t("benchmarks.entities"), sorted(ind["entity"].dropna().unique()),
                       key="ex_ind_entities", placeholder=t("sidebar.any"))
 mets = c2.multiselect(t("benchmarks.metric"), sorted(ind["metric"].dropna().unique()),
-                      key="ex_ind_metrics", placeholder=t("sidebar.any"),
-                      format_func=lambda m: i18n.metric_label(m))
+                      key=filters.code_widget("ex_ind_metrics"), placeholder=t("sidebar.any"),
+                      format_func=lambda m: i18n.metric_label(m, lang))
 ind_f = queries.indicators(ents, mets)
-st.caption(t("explore.ind_count", n=i18n.fmt_int(len(ind_f))))
+st.caption(i18n.tn("explore.ind_count", len(ind_f)))
 st.dataframe(
     ind_f.assign(source_url=ind_f["source_url"].map(first_url)),  # a link column takes one URL; exports keep all
     hide_index=True, width="stretch", height=320,

@@ -15,13 +15,17 @@ st.title(t("map.title"))
 points = queries.organisations(f)
 comuni = queries.comuni_layer(f)
 provinces = queries.provinces_layer()
+if points.empty:
+    filters.empty_result()
 
 c1, c2 = st.columns([3, 1])
 mode = c1.radio(
-    t("map.choropleth"), options=["density", "count", "off"], horizontal=True, key="map_choropleth",
-    format_func=lambda m: t(f"map.choropleth_{m}"),
+    t("map.choropleth"), options=["density", "count", "off"], horizontal=True,
+    key=filters.code_widget("map_choropleth"), persist_state="session",
+    format_func=lambda m: t(f"map.choropleth_{m}", lang=lang),
 )
-basemap = c2.toggle(t("map.basemap"), value=False, key="map_basemap", help=t("map.basemap_help"))
+basemap = c2.toggle(t("map.basemap"), value=False, key="map_basemap",
+                   persist_state="session", help=t("map.basemap_help"))
 
 kind_names = {k: i18n.kind_label(k) for k in filters.kind_options()}
 seg = queries.segments()

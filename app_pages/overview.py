@@ -1,13 +1,17 @@
 """Overview (Panoramica): metric cards with coverage, provinces, headline indicators."""
 
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
-from beautyvalley import charts, filters, i18n, queries
+from beautyvalley import charts, export, filters, i18n, queries
 from beautyvalley.formatting import md_escape, source_line
 
 t = i18n.t
 f = filters.current()
 lang = f.lang
+build = queries.build_info()
 
 st.title(t("overview.title"))
 st.caption(t("overview.intro", filters=md_escape(filters.describe(f))))
@@ -31,7 +35,7 @@ st.caption(
     + " · "
     + t("overview.coverage_revenue", known=i18n.fmt_int(ov["companies_with_revenue"]),
         total=i18n.fmt_int(ov["companies"]))
-    + (" · " + t("overview.groups_not_added", n=i18n.fmt_int(ov["groups_not_added"]))
+    + (" · " + i18n.tn("overview.groups_not_added", ov["groups_not_added"])
        if ov["groups_not_added"] else "")
     + " · "
     + t("overview.figure_years", emp_from=i18n.fmt_year(ov["employees_year_min"]),
@@ -43,7 +47,7 @@ st.caption(
 st.subheader(t("overview.by_province"))
 prov = queries.by_province(f)
 if prov.empty:
-    st.info(t("common.no_rows"))
+    filters.empty_result(key="reset_filters_0")
 else:
     per_prov = (prov.groupby(["province", "province_name"], as_index=False)["organisations"].sum()
                 .sort_values("organisations", ascending=False))
@@ -59,25 +63,102 @@ else:
                + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))
 
 st.subheader(t("overview.indicators"))
-latest, _series = queries.headline_indicators()
+case, entities, latest = queries.territory_indicators(f)
+prov_names = dict(zip(queries.provinces()["province"], queries.provinces()["name"]))
+st.caption(t(f"overview.ind_{case}", entity=", ".join(entities),
+             province=prov_names.get(f.provinces[0], "") if f.provinces else ""))
+build_year = int(str(build["date"])[:4]) if str(build.get("date") or "")[:4].isdigit() else None
+
+
+def _year_text(year) -> str:
+    if year is None or pd.isna(year):
+        return t("overview.year_not_given")
+    text = i18n.fmt_year(year)
+    if build_year and build_year - int(year) > queries.OLD_FIGURE_YEARS:
+        text += " · " + t("overview.old_figure", n=queries.OLD_FIGURE_YEARS)
+    return text
+
+
+def _delta(row) -> str | None:
+    """Change vs the previous year of the same comparable group (latest_values groups so)."""
+    if row.previous_value is None or pd.isna(row.previous_value):
+        return None
+    diff = row.value - row.previous_value
+    if diff == 0:
+        return t("overview.no_change", year=i18n.fmt_year(row.previous_year))
+    return t("overview.change", change=i18n.fmt_change(diff, row.unit),
+             year=i18n.fmt_year(row.previous_year))
+
+
 if latest.empty:
     st.info(t("overview.no_indicators"))
 else:
-    cols = st.columns(3)
-    for i, row in enumerate(latest.itertuples(index=False)):
-        delta = None
-        if row.previous_value is not None and row.previous_value == row.previous_value:
-            delta = t("overview.change", change=i18n.fmt_change(row.value - row.previous_value,
-                                                                 row.unit),
-                      year=i18n.fmt_year(row.previous_year))
-        with cols[i % 3].container(border=True):
-            st.metric(
-                f"{i18n.metric_label(row.metric)} — {row.entity} ({i18n.fmt_year(row.year)})",
-                i18n.fmt_value(row.value, row.unit) if row.low == row.high
-                else f"{i18n.fmt_value(row.low, row.unit)} – {i18n.fmt_value(row.high, row.unit)}",
-                delta=delta,
-                help=t("overview.scope", scope=row.scope or "—"),
-                chart_data=row.series if len(row.series) >= 2 else None,
-            )
-            st.caption(t("common.sources" if len(row.sources) > 1 else "common.source") + ": "
-                       + " · ".join(source_line([u], d) for u, d in row.sources))
+    # one block per comparable group: figures in a block share one scope and can be compared
+    for group, rows in latest.groupby("comparable_group", sort=False):
+        with st.container(border=True):
+            first = rows.iloc[0]
+            st.markdown(f"**{md_escape(i18n.metric_label(first['metric']))}**")
+            if first["scope"]:
+                st.caption(md_escape(t("overview.group_scope", scope=first["scope"])))
+            cols = st.columns(3)
+            for i, row in enumerate(rows.itertuples(index=False)):
+                with cols[i % 3]:
+                    st.metric(
+                        f"{i18n.metric_label(row.metric)} — {row.entity} ({_year_text(row.year)})",
+                        i18n.fmt_value(row.value, row.unit) if row.low == row.high
+                        else f"{i18n.fmt_value(row.low, row.unit)} – {i18n.fmt_value(row.high, row.unit)}",
+                        delta=_delta(row),
+                        delta_color="off" if _delta(row) and row.value == row.previous_value else "normal",
+                        chart_data=row.series if len(row.series) >= 2 else None,
+                    )
+                    st.caption(t("common.sources" if len(row.sources) > 1 else "common.source") + ": "
+                               + " · ".join(source_line([u], d) for u, d in row.sources))
+
+# ---- province comparison: the table an official asks for first
+st.subheader(t("overview.compare"))
+st.caption(t("overview.compare_note"))
+registry, published = queries.province_comparison(f)
+names = [prov_names.get(p, p) for p in registry["province"]]
+reg_rows = [
+    (t("overview.organisations"), [i18n.fmt_int(v) for v in registry["organisations"]]),
+    (t("overview.companies"), [i18n.fmt_int(v) for v in registry["companies"]]),
+    (t("overview.research"), [i18n.fmt_int(v) for v in registry["research"]]),
+    (t("overview.compare_employees"),
+     [f"{i18n.fmt_int(e)} ({i18n.fmt_int(k)}/{i18n.fmt_int(n)})" for e, k, n in
+      zip(registry["employees"], registry["companies_with_employees"], registry["companies"])]),
+    (t("overview.compare_per_100k"), [i18n.fmt_number(v, decimals=1) for v in registry["per_100k"]]),
+]
+st.markdown("**" + t("overview.compare_registry") + "**")
+reg_table = pd.DataFrame([[label, *vals] for label, vals in reg_rows],
+                         columns=[t("overview.compare_measure"), *names])
+st.dataframe(reg_table, hide_index=True, width="stretch")
+reg_export = registry[["province", "organisations", "companies", "research", "employees",
+                       "companies_with_employees", "per_100k", "population"]].assign(
+    source_urls=t("overview.province_source"), registry_build_date=build["date"])
+st.download_button(t("overview.compare_csv"), partial(export.to_csv, reg_export, build),
+                   file_name=export.file_name("province_comparison", build, "csv"),
+                   mime="text/csv", key="dl_prov_compare", on_click="ignore")
+st.markdown("**" + t("overview.compare_published") + "**")
+if published.empty:
+    st.info(t("overview.compare_none_published"))
+else:
+    pub = published.assign(
+        measure=[f"{i18n.metric_label(m)} ({_year_text(y)})"
+                 for m, y in zip(published["metric"], published["year"])],
+        cell=[i18n.fmt_value(v, u) for v, u in zip(published["value"], published["unit"])],
+    )
+    wide = (pub.groupby(["metric", "comparable_group", "year", "measure", "province"], dropna=False)["cell"]
+            .agg(" / ".join).unstack("province"))
+    wide = (wide.reindex(columns=list(queries.COMPARISON_PROVINCES)).astype(object)
+            .fillna(t("overview.not_published")))
+    wide = wide.reset_index().sort_values(["metric", "comparable_group", "year"])
+    shown = wide[["measure", *queries.COMPARISON_PROVINCES]]
+    shown.columns = [t("overview.compare_measure"), *names]
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        t("overview.compare_published_csv"),
+        partial(export.to_csv, published[["province", "entity", "metric", "year", "value", "unit",
+                                          "scope", "comparable_group", "source_url", "source_date"]],
+                build),
+        file_name=export.file_name("province_indicators", build, "csv"),
+        mime="text/csv", key="dl_prov_indicators", on_click="ignore")

@@ -23,7 +23,7 @@ common = {**seg_labels, **prov_labels, "n": t("overview.organisations"),
 st.subheader(t("sectors.treemap"))
 spec = queries.segment_specialties(f).rename(columns={"organisations": "n"})
 if spec.empty:
-    st.info(t("common.no_rows"))
+    filters.empty_result(key="reset_filters_0")
 else:
     st.plotly_chart(
         charts.segment_treemap(spec, {**common, "root": t("sectors.all"),
@@ -63,7 +63,7 @@ with st.expander(t("sectors.matrix_table")):
 st.subheader(t("sectors.ateco"))
 ateco = queries.ateco_in_use(f)
 if ateco.empty:
-    st.info(t("common.no_rows"))
+    filters.empty_result(key="reset_filters_1")
 else:
     st.dataframe(
         ateco.rename(columns={"code": t("sectors.ateco_code"), "title_it": t("sectors.ateco_title"),

@@ -48,17 +48,17 @@ st.dataframe(
     column_config={"source_url": st.column_config.LinkColumn(t("col.source_url")),
                    "dataset": t("sources.dataset"), "rows": t("sources.rows")},
 )
-st.caption(t("sources.n_sources", n=i18n.fmt_int(src["source_url"].nunique())))
+st.caption(i18n.tn("sources.n_sources", src["source_url"].nunique()))
 st.caption(t("sources.licences"))
 
 st.subheader(t("sources.rejected"))
 rej = queries.rejected_rows()
-st.caption(t("sources.rejected_note", n=i18n.fmt_int(len(rej))))
+st.caption(i18n.tn("sources.rejected_note", len(rej)))
 st.dataframe(rej, hide_index=True, width="stretch",
              column_config={c: i18n.column_label(c) for c in rej.columns})
 
 st.subheader(t("sources.issues"))
 iss = queries.load_issues()
-st.caption(t("sources.issues_note", n=i18n.fmt_int(len(iss))))
+st.caption(i18n.tn("sources.issues_note", len(iss)))
 st.dataframe(iss, hide_index=True, width="stretch",
              column_config={c: i18n.column_label(c) for c in iss.columns})

@@ -677,3 +677,26 @@ def time_series(
     if _label(labels, "y_title"):
         fig.update_yaxes(title_text=_esc(_label(labels, "y_title")))
     return fig
+
+
+# --------------------------------------------------------------------------------------
+# Benchmarks comparison table (issue 8): rows = canonical measures, columns = clusters/territories
+
+REGISTRY_COLUMN = "__registry__"  # the Lombard cluster's registry-count column
+
+
+def comparison_columns(ind: pd.DataFrame, lombard_cluster: str, polo: str) -> list[str]:
+    """Column order: the Polo, the Lombard cluster (registry, then published), other clusters,
+    then territories (Lombardia first)."""
+    clusters = sorted(set(ind.loc[ind["entity_type"] == "cluster", "entity"]) | {lombard_cluster, polo})
+    regions = sorted(set(ind.loc[ind["entity_type"] == "region", "entity"]),
+                     key=lambda e: (e != "Lombardia", e))
+    front = [polo, REGISTRY_COLUMN, lombard_cluster]
+    return front + [c for c in clusters if c not in front] + regions
+
+
+def comparison_flags(cells: pd.DataFrame, years_apart: int) -> pd.Series:
+    """True for a cell whose year is more than `years_apart` years before the newest dated cell
+    of its row (so it should not be read as a like-for-like comparison with it)."""
+    newest = cells.groupby("measure")["year"].transform("max")
+    return ((newest - cells["year"]) > years_apart).fillna(False).astype(bool)

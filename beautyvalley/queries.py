@@ -468,6 +468,129 @@ def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
     return latest, series
 
 
+PROVINCE_ENTITY_PREFIX = "Provincia di "  # how data/indicators.csv names a province
+COMPARISON_PROVINCES = ("CR", "LO", "MI", "BG", "MB")
+OLD_FIGURE_YEARS = 5  # a figure older than this (years before the build) is marked as old
+
+
+# data/indicators.csv names Monza's province as its sources do, not as ISTAT ("Monza e della Brianza")
+PROVINCE_ENTITY_NAMES = {"MB": "Monza e Brianza"}
+
+
+def province_entity(province: str) -> str | None:
+    """The indicator entity of a province code ('CR' -> 'Provincia di Cremona')."""
+    names = {**dict(zip(provinces()["province"], provinces()["name"])), **PROVINCE_ENTITY_NAMES}
+    return PROVINCE_ENTITY_PREFIX + names[province] if province in names else None
+
+
+def territory_indicators(f: Filters) -> tuple[str, tuple[str, ...], pd.DataFrame]:
+    """(case, entities, latest) of the headline indicators for the selected territory.
+
+    case: "province" (one province chosen and it has published figures), "province_none" (one
+    province chosen, none published: the region's are shown), "several" (several provinces: the
+    region's), "region" (all Lombardy). latest as latest_values(), ordered by comparable group.
+    """
+    region = HEADLINE_ENTITIES
+    if len(f.provinces) == 1:
+        entity = province_entity(f.provinces[0])
+        series = indicators((entity,)) if entity else pd.DataFrame()
+        if len(series):
+            return "province", (entity,), _ordered(latest_values(series))
+        case = "province_none"
+    else:
+        case = "several" if f.provinces else "region"
+    latest, _series = headline_indicators()
+    return case, region, latest
+
+
+def _ordered(latest: pd.DataFrame) -> pd.DataFrame:
+    if latest.empty:
+        return latest
+    return latest.sort_values(["comparable_group", "entity", "year"],
+                              ascending=[True, True, False]).reset_index(drop=True)
+
+
+def province_comparison(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(registry, published) for COMPARISON_PROVINCES under the non-territorial filters.
+
+    registry: one row per province with overview() counts. published: every indicator of the
+    provinces, one row per (metric, comparable group, year) and one value column per province.
+    """
+    from dataclasses import replace
+
+    rows = []
+    for p in COMPARISON_PROVINCES:
+        ov = overview(replace(f, provinces=(p,), comuni=()))
+        rows.append({"province": p, **ov})
+    registry = pd.DataFrame(rows)
+    entities = {province_entity(p): p for p in COMPARISON_PROVINCES}
+    ind = indicators(tuple(e for e in entities if e))
+    return registry, ind.assign(province=ind["entity"].map(entities))
+
+
+LOMBARD_CLUSTER = "Cluster Cosmetico Lombardo"
+FOUR_PROVINCES = ("CR", "LO", "MI", "BG")
+YEARS_APART = 3  # cells of one comparison row whose years are further apart are flagged
+
+
+@st.cache_data(**CACHE)
+def _measures(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(key, "SELECT * FROM mart.measures ORDER BY \"order\"")
+
+
+def measures() -> pd.DataFrame:
+    """The canonical comparison measures (data/measures.csv)."""
+    return _measures(_key())
+
+
+@st.cache_data(**CACHE)
+def _comparison(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(
+        key,
+        """WITH m AS (SELECT measure, unnest(comparable_groups) AS comparable_group FROM mart.measures),
+           r AS (SELECT m.measure, i.entity, i.entity_type, i.value, i.unit, i.year, i.scope,
+                        i.comparable_group, i.source_url, i.source_date,
+                        row_number() OVER (PARTITION BY m.measure, i.entity
+                                           ORDER BY i.year DESC NULLS LAST, i.source_date DESC NULLS LAST,
+                                                    i.indicator_id) AS rn
+                 FROM m JOIN mart.indicators i USING (comparable_group))
+           SELECT * EXCLUDE (rn) FROM r WHERE rn = 1 ORDER BY measure, entity""",
+    )
+
+
+def comparison() -> pd.DataFrame:
+    """Newest published figure per (canonical measure, entity), with its year, scope and source."""
+    return _comparison(_key())
+
+
+@st.cache_data(**CACHE)
+def _registry_counts(key: warehouse.BuildKey) -> dict[str, Any]:
+    kinds = warehouse.read_df(
+        key,
+        """SELECT kind, count(DISTINCT group_id) AS n FROM mart.organisations
+           WHERE cluster_role IS NOT NULL GROUP BY kind ORDER BY n DESC, kind""",
+    )
+    row = warehouse.read_df(
+        key,
+        """SELECT (SELECT count(DISTINCT group_id) FROM mart.organisations WHERE cluster_role IS NOT NULL)
+                    AS members_by_kind,
+                  (SELECT count(DISTINCT group_id) FROM mart.organisations
+                    WHERE cluster_role IS NOT NULL AND kind = 'company') AS member_companies,
+                  (SELECT count(DISTINCT group_id) FROM mart.organisations WHERE cluster_role = 'founder')
+                    AS founding_members,
+                  (SELECT count(*) FROM mart.organisations WHERE list_contains($provinces::VARCHAR[], province))
+                    AS sites_four_provinces""",
+        {"provinces": list(FOUR_PROVINCES)},
+    ).iloc[0].to_dict()
+    return {**{k: int(v) for k, v in row.items()}, "kinds": dict(zip(kinds["kind"], kinds["n"].astype(int)))}
+
+
+def registry_counts() -> dict[str, Any]:
+    """What the registry itself states about the Lombard cluster: members (and by kind), member
+    companies, founding members (cluster_role), sites in the four Beauty Valley provinces."""
+    return _registry_counts(_key())
+
+
 def latest_values(series: pd.DataFrame) -> pd.DataFrame:
     """Newest value per (entity, metric, comparable_group) with the previous one to compare."""
     cols = [

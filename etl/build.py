@@ -24,7 +24,7 @@ from .registry import merging
 from .registry.reading import FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex
 from .registry.validation import Context, Validated, validate
-from .sources import classification, geography, indicators, segments
+from .sources import classification, geography, indicators, measures, segments
 
 REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 INBOX_IGNORED = {"README.md", ".gitkeep"}
@@ -292,6 +292,8 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         segs["sort_order"] = range(len(segs))
         con.register("v_segments", segs)
         con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
+        con.register("v_measures", measures.load(paths.MEASURES_CSV))
+        con.execute("CREATE TABLE staging.measures AS SELECT * FROM v_measures")
 
     rejected_parts: list[pd.DataFrame] = []
     issue_parts: list[pd.DataFrame] = []
@@ -382,6 +384,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE mart.provinces AS " + _sql("marts/provinces.sql"))
         con.execute("CREATE TABLE mart.indicators AS " + _sql("marts/indicators.sql"))
         con.execute("CREATE TABLE mart.segments AS " + _sql("marts/segments.sql"))
+        con.execute("CREATE TABLE mart.measures AS " + _sql("marts/measures.sql"))
         _ateco_in_use(con)
         con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
 

@@ -18,11 +18,17 @@ class SegmentsError(Exception):
     pass
 
 
-def load(path: Path) -> pd.DataFrame:
+def read_rows(path: Path, columns: list[str], error: type[Exception]) -> list[dict[str, str]]:
+    """The rows of a small curated vocabulary CSV whose header must be exactly `columns`."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    if not rows or list(rows[0].keys()) != COLUMNS:
-        raise SegmentsError(f"{path.name}: header must be {','.join(COLUMNS)}")
+    if not rows or list(rows[0].keys()) != columns:
+        raise error(f"{path.name}: header must be {','.join(columns)}")
+    return rows
+
+
+def load(path: Path) -> pd.DataFrame:
+    rows = read_rows(path, COLUMNS, SegmentsError)
     for i, r in enumerate(rows, start=2):
         if r["segment"] not in CODES:
             raise SegmentsError(f"{path.name} line {i}: segment {r['segment']!r} is not one of {', '.join(CODES)}")
