@@ -52,7 +52,7 @@ def tn(key: str, count: Any, lang: str | None = None, **kwargs: Any) -> str:
     entry = TEXTS.get(key) or {}
     one = entry.get(f"{lang}_one")
     kwargs["n"] = fmt_int(count, lang)
-    if one is not None and not _missing(count) and float(count) == 1:
+    if one is not None and not l10n.is_missing(count) and float(count) == 1:
         return one.format(**kwargs)
     return t(key, lang=lang, **kwargs)
 

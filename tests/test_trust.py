@@ -135,7 +135,7 @@ def test_benchmark_comparison_table(db, monkeypatch):
     # Lombardia's exports (fixture group regional_cosmetics_exports): 3.5 bn in 2022 with its source
     lomb = header.index("Lombardia") - 1
     cell = rows["Esportazioni cosmetiche del territorio"][lomb]
-    assert cell.startswith("3,5 mld € (2022)") and "https://example.org/fixture/ind5" in cell
+    assert cell.startswith("3,5\u00a0mld\u00a0€ (2022)") and "https://example.org/fixture/ind5" in cell
     assert "non pubblicato" in rows["Fatturato delle imprese associate"]
     data = downloads.get("beautyvalley_benchmark_comparison").decode("utf-8")
     out = list(csv.DictReader(io.StringIO(data)))
