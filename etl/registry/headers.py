@@ -48,7 +48,7 @@ ALIASES: dict[str, list[str]] = {
     "segment": ["segment", "segmento", "segmenti", "filiera", "segments"],
     "specialties": ["specialties", "specialità", "specialita", "specializzazioni", "specialities"],
     "founded": ["founded", "anno fondazione", "anno di fondazione", "fondazione", "year founded",
-                "anno costituzione", "data costituzione", "data di costituzione", "data iscrizione"],
+                "anno costituzione", "data costituzione", "data di costituzione"],
     "source_url": ["source_url", "fonte", "source", "fonte url", "source url"],
     "source_date": ["source_date", "data fonte", "source date"],
     "address": ["address", "indirizzo", "via", "indirizzo sede", "indirizzo ul"],
@@ -100,6 +100,7 @@ class ColumnSpec:
     unit: str | None = None  # the unit as written, when one was found
     year_offset: int = 0  # 0 = latest year ('Ultimo anno disp.'), 1 = 'Anno - 1', …
     how: str = "alias"  # alias, code, description, mapping (sidecar file or CLI)
+    year: int | None = None  # a year written in the header ('Dipendenti 2025'): the figures' year
 
 
 def unit_scale(text: str) -> float | None:
@@ -143,10 +144,11 @@ def _lookup(text: str) -> tuple[str, str] | None:
 
 def describe_header(text: str, overrides: dict[str, str] | None = None) -> ColumnSpec | None:
     raw = "" if text is None else str(text)
+    hy = re.search(r"\b(19[5-9]\d|20\d\d)\b", raw)
     if overrides:
         f = overrides.get(normalise_header(raw))
         if f:
-            return ColumnSpec(field=f, header=raw, how="mapping")
+            return ColumnSpec(field=f, header=raw, how="mapping", year=int(hy.group(1)) if hy and f in SCALABLE else None)
     hit = _lookup(raw)
     lines = [ln for ln in re.split(r"[\r\n]+", raw) if ln.strip()]
     if hit is None and len(lines) > 1:
@@ -174,7 +176,8 @@ def describe_header(text: str, overrides: dict[str, str] | None = None) -> Colum
         offset = int(m.group(2))
     if offset and field in HISTORY_FIELDS:
         field = f"{field}_y{offset}"
-    return ColumnSpec(field=field, header=raw, scale=scale, unit=unit, year_offset=offset, how=how)
+    return ColumnSpec(field=field, header=raw, scale=scale, unit=unit, year_offset=offset, how=how,
+                      year=int(hy.group(1)) if hy and field in SCALABLE else None)
 
 
 def describe_headers(headers: list[str], overrides: dict[str, str] | None = None) -> dict[int, ColumnSpec]:

@@ -372,7 +372,7 @@ def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True, hrows
                 s = unit_scale(str(c)) if c not in (None, "") and i in table.mapping else None
                 f = table.mapping.get(i)
                 if s and f in ("revenue_eur", "employees") or (s and f and f.startswith(("revenue_eur_y", "employees_y"))):
-                    table.units[f] = (s, str(c).strip())
+                    table.units[f] = (s, str(c).strip().strip("()[] "))
             table.skipped.append((start_line, "units row"))
             continue
         data_seen = True

@@ -213,6 +213,13 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
         warns.add(msg.notna().to_numpy(), f, col(f), msg, "warning")
         out[f] = parsed.astype("Int64")
+    # a year in the header ('Dipendenti 2025') dates the column's figures
+    for sp in table.specs.values():
+        y = {"employees": "employees_year", "revenue_eur": "revenue_year"}.get(sp.field)
+        if sp.year and y:
+            fill = out[y].isna() & (out[sp.field].notna() | (out["employees_class"].notna() if sp.field == "employees"
+                                                            else False))
+            out.loc[fill, y] = sp.year
     # AIDA: figures of 'Ultimo anno disp.' take the year of the file's 'Ultimo anno disp.' column
     for f, y in (("employees", "employees_year"), ("revenue_eur", "revenue_year")):
         fill = out[y].isna() & out[f].notna() & out["last_year"].notna()

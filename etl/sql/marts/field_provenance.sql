@@ -9,7 +9,7 @@ WITH multi AS (
     UNION
     SELECT rr.label FROM staging.figure_history h JOIN staging.registry_rows rr ON rr.file = h.file AND rr.line = h.line
 ), r AS (
-    SELECT rr.*, i.org_id,
+    SELECT rr.* EXCLUDE (org_id), i.org_id,
            coalesce(rr.source_urls[1], rr.file) AS source,
            rr.src_order * 10000000000 + rr.line AS position
     FROM staging.registry_rows rr JOIN multi USING (label) JOIN staging.site_ids i USING (label)

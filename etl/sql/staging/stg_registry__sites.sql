@@ -62,6 +62,9 @@ WITH sizes AS (
             FILTER (WHERE revenue_eur IS NOT NULL) AS rev,
         arg_max({'lo': employees_min, 'hi': employees_max, 'label': employees_class}, recency)
             FILTER (WHERE employees_class IS NOT NULL) AS emp_class,
+        -- a merge never drops the year of the value it keeps: an undated row repeating a dated value keeps the year
+        list({'v': employees, 'y': employees_year}) FILTER (WHERE employees_year IS NOT NULL) AS emp_years,
+        list({'v': revenue_eur, 'y': revenue_year}) FILTER (WHERE revenue_year IS NOT NULL) AS rev_years,
         coalesce(arg_max(status, recency) FILTER (WHERE status IS NOT NULL), 'active') AS status,
         arg_min(site_role, position) FILTER (WHERE site_role IS NOT NULL) AS site_role,
         arg_max(founded, recency) FILTER (WHERE founded IS NOT NULL) AS founded,
@@ -84,4 +87,9 @@ WITH sizes AS (
 )
 SELECT * FROM singles
 UNION ALL BY NAME
-SELECT * FROM merged
+SELECT * EXCLUDE (emp_years, rev_years) REPLACE (
+    CASE WHEN emp IS NOT NULL THEN {'v': emp.v, 'y': coalesce(emp.y,
+        list_max(list_transform(list_filter(emp_years, lambda x: x.v = emp.v), lambda x: x.y)))} END AS emp,
+    CASE WHEN rev IS NOT NULL THEN {'v': rev.v, 'y': coalesce(rev.y,
+        list_max(list_transform(list_filter(rev_years, lambda x: x.v = rev.v), lambda x: x.y)))} END AS rev)
+FROM merged
