@@ -29,6 +29,8 @@ KIND_VOCABULARY: tuple[str, ...] = (
     "company", "university", "research_centre", "testing_lab", "association", "cluster",
     "training", "incubator", "public_body",
 )
+STATUS_VOCABULARY: tuple[str, ...] = ("active", "closed", "planned")
+DEFAULT_STATUSES: tuple[str, ...] = ("active",)  # maps and KPIs show active sites unless asked
 MAX_NAME_CHARS = 100
 
 # filter field -> (URL parameter, session_state/widget key)
@@ -39,13 +41,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "segments": ("seg", "f_seg"),
     "specialties": ("spec", "f_spec"),
     "name": ("q", "f_q"),
+    "statuses": ("status", "f_status"),
 }
 LANG_PARAM = "lang"
 LANG_KEY = i18n.STATE_KEY
 _INIT_FLAG = "_bv_filters_initialised"
 _NOTICES = "_bv_filter_notices"
 _NOTICE_STATE = "_bv_notice_state"
-_COMMA_SPLIT = {"prov", "comune", "kind", "seg"}  # codes never contain commas
+_COMMA_SPLIT = {"prov", "comune", "kind", "seg", "status"}  # codes never contain commas
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Filters:
     segments: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
     name: str = ""
+    statuses: tuple[str, ...] = DEFAULT_STATUSES  # () = every status
     lang: str = field(default=i18n.DEFAULT_LANG, compare=False)
 
     def sql_params(self) -> dict[str, Any]:
@@ -67,6 +71,7 @@ class Filters:
             "segments": list(self.segments),
             "specialties": list(self.specialties),
             "name": self.name,
+            "statuses": list(self.statuses),
         }
 
     def query_params(self) -> dict[str, str | list[str]]:
@@ -82,6 +87,8 @@ class Filters:
                 out[FIELDS[fld][0]] = list(values)
         if self.name:
             out["q"] = self.name
+        if tuple(self.statuses) != DEFAULT_STATUSES:
+            out["status"] = list(self.statuses) if self.statuses else "all"
         return out
 
     def query_string(self) -> str:
@@ -186,6 +193,8 @@ def init_from_url() -> None:
         values = _url_values(param)
         st.session_state[key] = keep(param, values, allowed()) if values else []
 
+    st.session_state[FIELDS["statuses"][1]] = _statuses_from_url(keep)
+
     raw_q = st.query_params.get("q", "")
     st.session_state[FIELDS["name"][1]] = _clean_text(raw_q or "")
 
@@ -198,6 +207,16 @@ def init_from_url() -> None:
         _add_notice(n)
     st.session_state[_INIT_FLAG] = True
     st.session_state[_NOTICE_STATE] = _state_filters()
+
+
+def _statuses_from_url(keep: Callable[[str, list[str], list[str]], list[str]]) -> list[str]:
+    """?status=closed,planned; ?status=all = every status; absent or only invalid values: active."""
+    values = _url_values("status")
+    if values is None:
+        return list(DEFAULT_STATUSES)
+    if values == ["all"]:
+        return []
+    return keep("status", values, list(STATUS_VOCABULARY)) or list(DEFAULT_STATUSES)
 
 
 # --------------------------------------------------------------------------------------
@@ -213,6 +232,7 @@ def _state_filters() -> Filters:
         segments=tuple(ss.get(FIELDS["segments"][1], ())),
         specialties=tuple(ss.get(FIELDS["specialties"][1], ())),
         name=_clean_text(ss.get(FIELDS["name"][1], "") or ""),
+        statuses=tuple(ss.get(FIELDS["statuses"][1], DEFAULT_STATUSES)),
         lang=language(),
     )
 
@@ -291,6 +311,7 @@ def render_sidebar() -> Filters:
         persist_state="session",
         placeholder=t("sidebar.any"),
     )
+    render_status_filter(lang)
     st.text_input(
         t("sidebar.name"),
         key=FIELDS["name"][1],
@@ -299,6 +320,19 @@ def render_sidebar() -> Filters:
         placeholder=t("sidebar.name_placeholder"),
     )
     return current()
+
+
+def render_status_filter(lang: str) -> None:
+    """Active / closed / planned sites; empty = all (the default shows active sites only)."""
+    st.multiselect(
+        i18n.t("sidebar.status"),
+        options=list(STATUS_VOCABULARY),
+        format_func=lambda s: i18n.t(f"status.{s}", lang=lang),
+        key=FIELDS["statuses"][1],
+        persist_state="session",
+        placeholder=i18n.t("sidebar.any_status"),
+        help=i18n.t("sidebar.status_help"),
+    )
 
 
 def show_notices() -> None:
@@ -368,4 +402,7 @@ def describe(f: Filters, lang: str | None = None) -> str:
         parts.append(t("describe.specialties", value=", ".join(f.specialties)))
     if f.name:
         parts.append(t("describe.name", value=f.name))
+    if tuple(f.statuses) != DEFAULT_STATUSES:
+        parts.append(t("describe.statuses", value=", ".join(t(f"status.{s}") for s in f.statuses))
+                     if f.statuses else t("describe.all_statuses"))
     return "; ".join(parts)
