@@ -432,3 +432,15 @@ def test_provenance_table_lists_shown_and_other_values(mixed):
     assert set(emp["Year"]) == {str(y) for y in df[df.field == "employees"]["year"]}
     it = provenance_table(df, "it")
     assert "mostrato" in set(it["Uso"])
+
+
+def test_closed_by_name_kernel_matches_scalar_twin():
+    from etl.registry.validation import _closed_by_name
+    from etl.registry.values import status_from_name
+
+    names = ["SYNTHETIC Alfa SRL in liquidazione", "SYNTHETIC Beta SPA", "SYNTHETIC Gamma SNC IN LIQUIDAZIONE",
+             "SYNTHETIC Liquidazioni Delta", "SYNTHETIC Epsilon in fallimento", None, "", "SYNTHETIC fallimento Zeta",
+             "SYNTHETIC Riinliquidazione"]
+    got = _closed_by_name(pd.Series(names, dtype=object)).tolist()
+    assert got == [status_from_name(n) == "closed" for n in names]
+    assert got[:3] == [True, False, True]
