@@ -450,7 +450,7 @@ def _columns(con, schema: str, table: str) -> set[str]:
 
 STAGED_TEXT = ["name", "name_key", "kind", "ateco", "comune_code", "website", "vat", "source_date", "address",
                "note", "checked", "cluster_role", "cluster_role_source", "site_type", "figure_scope", "org_id",
-               "group_id", "file", "file_date", "status", "site_role", "employees_class", "site_key"]
+               "group_id", "file", "file_date", "status", "site_role", "employees_class"]
 
 
 def _stage_rows(con, rows: pd.DataFrame) -> None:
@@ -460,7 +460,7 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
         lat DOUBLE, lon DOUBLE, employees DOUBLE, employees_year INTEGER, revenue_eur DOUBLE, revenue_year INTEGER,
         founded INTEGER, website VARCHAR, vat VARCHAR, source_date VARCHAR, address VARCHAR, note VARCHAR,
         checked VARCHAR, cluster_role VARCHAR, cluster_role_source VARCHAR, site_type VARCHAR, figure_scope VARCHAR,
-        org_id VARCHAR, group_id VARCHAR, status VARCHAR, site_role VARCHAR, site_key VARCHAR,
+        org_id VARCHAR, group_id VARCHAR, status VARCHAR, site_role VARCHAR,
         employees_min INTEGER, employees_max INTEGER, employees_class VARCHAR,
         segments VARCHAR[], specialties VARCHAR[], source_urls VARCHAR[])""")
     if rows.empty:

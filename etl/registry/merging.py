@@ -33,14 +33,21 @@ def site_labels(rows: pd.DataFrame) -> np.ndarray:
     if n == 0:
         return label
     keys = []
+    # keys as integer pairs (company code, place code): no per-row key strings for a million-row file
     place = rows["site_key"] if "site_key" in rows else rows["comune_code"].fillna("")
+    place_code = pd.factorize(place.to_numpy(dtype=object))[0].astype(np.int64)
+    n_place = int(place_code.max()) + 1 if n else 1
+
+    def pair_key(company: pd.Series, valid: np.ndarray) -> np.ndarray:
+        c = pd.factorize(company.to_numpy(dtype=object))[0].astype(np.int64)
+        k = pd.factorize(c * n_place + place_code)[0]
+        return np.where(valid, k, -1)
+
     vat = rows["vat"]
     if vat.notna().any():
-        vk = (vat.fillna("") + "\x1f" + place.fillna("")).to_numpy(dtype=object)
-        keys.append(np.where(vat.notna().to_numpy(), pd.factorize(vk)[0], -1))
+        keys.append(pair_key(vat, vat.notna().to_numpy()))
     placed = rows["comune_code"].notna().to_numpy() & (rows["name_key"].fillna("") != "").to_numpy()
-    nk = (rows["name_key"].fillna("") + "\x1f" + place.fillna("")).to_numpy(dtype=object)
-    keys.append(np.where(placed, pd.factorize(nk)[0], -1))
+    keys.append(pair_key(rows["name_key"].fillna(""), placed))
     for _ in range(50):
         before = label.copy()
         for k in keys:

@@ -294,7 +294,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     st, stmsg = _map_unique(safe("status"), parse_status)
     warns.add(stmsg.notna().to_numpy(), "status", col("status"), stmsg, "warning")
     closed_name = _closed_by_name(safe("name"))
-    out["status"] = st.where(st.notna() | ~closed_name, "closed").fillna("active")
+    out["status"] = st.where(st.notna() | ~closed_name, "closed")  # empty = active (the site SQL says so)
     vocab("cluster_role", CLUSTER_ROLES)
 
     sd = clean_texts(safe("source_date"))
