@@ -101,6 +101,8 @@ def file_report_lines(r) -> list[str]:
         out.append(f"  skipped (layout rows): {r.skipped_summary()} (lines {lines})")
     if r.rejected_reasons:
         out.append("  rejected: " + "; ".join(r.rejected_reasons))
+    if r.warning_fields:
+        out.append("  row warnings by field (details in staging.load_issues / `validate`): " + "; ".join(r.warning_fields))
     return out
 
 

@@ -59,7 +59,8 @@ class FileReport:
     unmapped: list[str] = field(default_factory=list)  # headers of columns not loaded
     units: list[str] = field(default_factory=list)  # 'field ×1,000 (migl EUR)'
     mapping_source: str | None = None
-    rejected_reasons: list[str] = field(default_factory=list)  # 'n × reason', most frequent first
+    rejected_reasons: list[str] = field(default_factory=list)  # 'n × reason (lines …)', most frequent first
+    warning_fields: list[str] = field(default_factory=list)  # 'field: n' of the row warnings
 
     def skipped_summary(self) -> str:
         counts: dict[str, int] = {}
@@ -222,8 +223,13 @@ def read_and_validate(path: Path, ctx: Context, role: str, overrides: dict[str, 
     v = validate(table, ctx, role=role, label=label)
     rep.rows_rejected = v.rejected_lines
     if len(v.rejected):
-        counts = v.rejected.drop_duplicates("line")["reason"].map(_reason_kind).value_counts()
-        rep.rejected_reasons = [f"{n} × {r}" for r, n in counts.head(8).items()]
+        rej = v.rejected.drop_duplicates("line").assign(kind=lambda d: d["reason"].map(_reason_kind))
+        for kind, grp in sorted(rej.groupby("kind")["line"], key=lambda kv: -len(kv[1]))[:8]:
+            lines = ", ".join(map(str, grp.head(5))) + (" …" if len(grp) > 5 else "")
+            rep.rejected_reasons.append(f"{len(grp)} × {kind} (line{'s' if len(grp) > 1 else ''} {lines})")
+    w = v.issues[v.issues["severity"] == "warning"]
+    if len(w):
+        rep.warning_fields = [f"{f}: {n}" for f, n in w["field"].value_counts().items()]
     rep.warnings = int((v.issues["severity"] == "warning").sum()) + len(table.file_warnings)
     return table, v, rep
 

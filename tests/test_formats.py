@@ -354,7 +354,8 @@ def test_build_cli_report_per_file(tmp_path):
     assert "units applied: revenue_eur ×1,000 (migl EUR)" in out
     assert "mapping used: elenco_soci.xlsx.mapping.toml" in out
     assert "skipped (layout rows): units row: 1; section row: 2; totals row: 1" in out
-    assert "rejected: 1 × province LO contradicts comune" in out
+    assert "rejected: 1 × province LO contradicts comune" in out and "(line 5)" in out
+    assert "row warnings by field" in out and "comune: 1" in out
 
 
 def test_samples_are_synthetic():
