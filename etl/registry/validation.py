@@ -19,7 +19,7 @@ from pyproj import Transformer
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
-from .vectorised import clean_texts, parse_numbers, string_lengths
+from .vectorised import _arrow, clean_texts, parse_numbers, string_lengths
 from .values import (clean_text, parse_employee_class, parse_kind, parse_number, parse_sede_ul, parse_status, parse_url,
                      parse_urls, parse_vat, parse_year, split_list, fold)
 
@@ -186,7 +186,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     # Head-count classes ('10-49', '250 e oltre', '250+') are ranges, never a number: from a class column,
     # or from a class written in the employees column.
     emp_raw = safe("employees")
-    emp_cls = _employee_classes(emp_raw)
+    none4 = tuple(pd.Series([None] * n, dtype=object) for _ in range(4))
+    emp_cls = _employee_classes(emp_raw) if _may_be_class(emp_raw) else none4
     is_class = emp_cls[2].notna().to_numpy()
     if is_class.any():
         emp_raw = emp_raw.mask(pd.Series(is_class, index=emp_raw.index))
@@ -196,7 +197,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         both = out["employees"].notna() | out["_ind"].notna()
         out["employees"] = (out["employees"].fillna(0) + out["_ind"].fillna(0)).where(both)
         out = out.drop(columns="_ind")
-    cls = _employee_classes(safe("employees_class"))
+    cls = _employee_classes(safe("employees_class")) if "employees_class" in cols else none4
     lo_, hi_, label_, cmsg = (cls[k].where(cls[2].notna(), emp_cls[k]) for k in range(4))
     warns.add(cmsg.notna().to_numpy(), "employees_class", col("employees_class") if "employees_class" in cols else col("employees"),
               cmsg, "warning")
@@ -283,7 +284,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     vocab("figure_scope", FIGURE_SCOPES)
     # SEDE/UL: a local unit is its own site of the company; the Chambers' head count of a UL row is the
     # whole company's (figure_scope company)
-    role_, rmsg = _map_unique(safe("sede_ul"), parse_sede_ul)
+    role_, rmsg = _map_unique(safe("sede_ul"), parse_sede_ul) if "sede_ul" in cols else none4[:2]
     warns.add(rmsg.notna().to_numpy(), "sede_ul", col("sede_ul"), rmsg, "warning")
     out["site_role"] = role_
     is_ul = (role_ == "local_unit").to_numpy()
@@ -291,7 +292,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     out.loc[(role_ == "hq").to_numpy() & out["site_type"].isna().to_numpy(), "site_type"] = "hq"
     has_fig = (out["employees"].notna() | out["employees_class"].notna()).to_numpy()
     out.loc[is_ul & has_fig, "figure_scope"] = "company"
-    st, stmsg = _map_unique(safe("status"), parse_status)
+    st, stmsg = _map_unique(safe("status"), parse_status) if "status" in cols else none4[:2]
     warns.add(stmsg.notna().to_numpy(), "status", col("status"), stmsg, "warning")
     closed_name = _closed_by_name(safe("name"))
     out["status"] = st.where(st.notna() | ~closed_name, "closed")  # empty = active (the site SQL says so)
@@ -318,9 +319,18 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     return Validated(rows=out[keep].reset_index(drop=True), rejected=rejected, issues=issues, history=hist)
 
 
+def _may_be_class(series: pd.Series) -> bool:
+    """Cheap column test before the per-value class parser: any value with a range mark, an open-range
+    word or a lone letter? (Plain numbers never are classes.)"""
+    a = _arrow(series)
+    m = pc.match_substring_regex(a, r"(?i)[-–+<>≤≥]|oltre|più|piu|fino|over|more|up to|^\s*da\s|^\s*[a-f]\s*$| a \d|\d a ")
+    return bool(pc.any(pc.fill_null(m, False)).as_py())
+
+
 def _closed_by_name(series: pd.Series) -> pd.Series:
-    """'Alfa S.r.l. in liquidazione' -> True; column twin of values.status_from_name."""
-    a = pa.array(clean_texts(series).to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    """'Alfa S.r.l. in liquidazione' -> True; column twin of values.status_from_name (on the Arrow column:
+    no Python string per row)."""
+    a = pc.replace_substring_regex(_arrow(series), r"\s+", " ")
     m = pc.fill_null(pc.match_substring_regex(a, r"(?i)(^|[^a-z])in (liquidazione|fallimento)([^a-z]|$)|(^|[^a-z])fallimento([^a-z]|$)"), False)
     return pd.Series(m.to_numpy(zero_copy_only=False), index=series.index)
 
