@@ -6,13 +6,16 @@ WITH s AS (
                  trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
                  || '-' || coalesce(first_comune_code, 'nd')) AS base_id
     FROM staging.sites
+), vat_groups AS (
+    -- sites of one company (same partita IVA: head office and local units) share its group
+    SELECT vat, arg_min(coalesce(group_id,
+        trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]),
+        first_position) AS vat_group
+    FROM s WHERE vat IN (SELECT vat FROM s WHERE vat IS NOT NULL GROUP BY vat HAVING count(*) > 1)
+    GROUP BY vat
 ), ided AS (
-    SELECT *, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n,
-        -- sites of one company (same partita IVA: head office and local units) share its group
-        CASE WHEN vat IS NOT NULL THEN first_value(coalesce(group_id,
-            trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]))
-            OVER (PARTITION BY vat ORDER BY first_position) END AS vat_group
-    FROM s
+    SELECT s.*, vg.vat_group, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n
+    FROM s LEFT JOIN vat_groups vg USING (vat)
 )
 SELECT
     CASE WHEN dup_n = 1 THEN base_id ELSE base_id || '-' || dup_n END AS org_id,
