@@ -250,6 +250,25 @@ TEXTS: dict[str, dict[str, str]] = {
     'prov.range_open': {'it': '{lo} e oltre', 'en': '{lo} or more'},
     'prov.range_unknown': {'it': 'intervallo non indicato', 'en': 'range not stated'},
     'col.employees_class': {'it': 'Classe addetti', 'en': 'Head-count class'},
+    'col.employees_min': {'it': 'Classe addetti: minimo', 'en': 'Head-count class: minimum'},
+    'col.employees_max': {'it': 'Classe addetti: massimo', 'en': 'Head-count class: maximum'},
+    'col.status': {'it': 'Stato del sito', 'en': 'Site status'},
+    'coldesc.employees_class': {
+        'it': "Classe di addetti come scritta dalla fonte (es. 10-49, 250 e oltre); mai sommata come numero.",
+        'en': 'Head-count class as the source writes it (e.g. 10-49, 250 e oltre); never summed as a number.',
+    },
+    'coldesc.employees_min': {
+        'it': 'Limite inferiore della classe di addetti.',
+        'en': 'Lower bound of the head-count class.',
+    },
+    'coldesc.employees_max': {
+        'it': 'Limite superiore della classe di addetti; vuoto per una classe aperta (250 e oltre).',
+        'en': 'Upper bound of the head-count class; empty for an open class (250 or more).',
+    },
+    'coldesc.status': {
+        'it': 'active (attivo), closed (chiuso, cessato, in liquidazione, fallito) o planned (previsto).',
+        'en': 'active, closed (closed, ceased, in liquidation, bankrupt) or planned.',
+    },
     'app.building': {
         'it': 'Costruzione del magazzino dati in corso: lettura dei file sorgente e scrittura di {path} (la prima volta richiede circa un minuto)…',
         'en': 'Building the data warehouse: reading the source files and writing {path} (the first time takes about a minute)…',
