@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beautyvalley import filters, i18n, maps, queries
+from beautyvalley import filters, i18n, maps, provenance, queries
 from beautyvalley.formatting import (
     as_list, card_rows, html_escape, md_escape, selected_org_id, source_line,
 )
@@ -74,7 +74,20 @@ st.caption(
     t("map.location_note", shown=i18n.fmt_int(len(on_map)), total=i18n.fmt_int(len(points)),
       approx=i18n.fmt_int(approx), missing=i18n.fmt_int(len(points) - len(on_map)))
 )
+if tuple(f.statuses) == filters.DEFAULT_STATUSES:
+    st.caption(t("map.active_only"))
 st.caption(t("map.sources_note") + " " + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))
+
+def _provenance_section(org_id: str) -> None:
+    """Status, head-count class and per-field provenance (value shown, source, year, other values seen)."""
+    st.caption(md_escape(provenance.status_line(queries.org_status(org_id), lang)))
+    prov = queries.field_provenance(org_id)
+    st.markdown("**" + t("prov.title") + "**")
+    if prov.empty:
+        st.caption(t("prov.single_source"))
+    else:
+        st.dataframe(provenance.provenance_table(prov, lang), hide_index=True, width="stretch")
+
 
 # ---- selection -> organisation card
 selected_id = selected_org_id(event)
@@ -92,6 +105,7 @@ else:
                      column_config={"field": t("map.field"), "value": t("map.value")})
         st.markdown(t("common.sources") + ": " + source_line(as_list(card["source_urls"]),
                                                             card["source_date"]))
+        _provenance_section(card["org_id"])
         others = queries.group_sites(card["group_id"], card["org_id"])
         st.markdown("**" + t("map.other_sites") + "**")
         if others.empty:

@@ -17,6 +17,18 @@ st.title(t("overview.title"))
 st.caption(t("overview.intro", filters=md_escape(filters.describe(f))))
 
 ov = queries.overview(f)
+
+
+def _class_and_status_note() -> str:
+    """Head-count classes reported apart (never summed); which statuses the figures cover."""
+    cc = queries.class_coverage(f)
+    out = ""
+    if cc["companies_class_only"]:
+        out += " · " + t("overview.class_known", n=i18n.fmt_int(cc["companies_class_only"]))
+    if tuple(f.statuses) == filters.DEFAULT_STATUSES:
+        out += " · " + t("overview.active_only", n=i18n.fmt_int(cc["sites_hidden_by_status"]))
+    return out
+
 cards = [*st.columns(3), *st.columns(3)]  # two rows of three: values such as "118,7 mln €" fit
 cards[0].metric(t("overview.organisations"), i18n.fmt_int(ov["organisations"]),
                 help=t("overview.organisations_help", sites=i18n.fmt_int(ov["sites"])))
@@ -37,6 +49,7 @@ st.caption(
         total=i18n.fmt_int(ov["companies"]))
     + (" · " + i18n.tn("overview.groups_not_added", ov["groups_not_added"])
        if ov["groups_not_added"] else "")
+    + _class_and_status_note()
     + " · "
     + t("overview.figure_years", emp_from=i18n.fmt_year(ov["employees_year_min"]),
         emp_to=i18n.fmt_year(ov["employees_year_max"]),

@@ -29,6 +29,8 @@ KIND_VOCABULARY: tuple[str, ...] = (
     "company", "university", "research_centre", "testing_lab", "association", "cluster",
     "training", "incubator", "public_body",
 )
+STATUS_VOCABULARY: tuple[str, ...] = ("active", "closed", "planned")
+DEFAULT_STATUSES: tuple[str, ...] = ("active",)  # maps and KPIs show active sites unless asked
 MAX_NAME_CHARS = 100
 
 # filter field -> (URL parameter, session_state/widget key)
@@ -39,13 +41,14 @@ FIELDS: dict[str, tuple[str, str]] = {
     "segments": ("seg", "f_seg"),
     "specialties": ("spec", "f_spec"),
     "name": ("q", "f_q"),
+    "statuses": ("status", "f_status"),
 }
 LANG_PARAM = "lang"
 LANG_KEY = i18n.STATE_KEY
 _INIT_FLAG = "_bv_filters_initialised"
 _NOTICES = "_bv_filter_notices"
 _NOTICE_STATE = "_bv_notice_state"
-_COMMA_SPLIT = {"prov", "comune", "kind", "seg"}  # codes never contain commas
+_COMMA_SPLIT = {"prov", "comune", "kind", "seg", "status"}  # codes never contain commas
 # Widgets whose options are codes shown through a translated format_func. Streamlit identifies a
 # keyed widget by its key alone and keeps the *formatted* option strings in the browser, so after
 # a language switch the browser would send back labels of the old language, which match no
@@ -64,6 +67,7 @@ class Filters:
     segments: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
     name: str = ""
+    statuses: tuple[str, ...] = DEFAULT_STATUSES  # () = every status
     lang: str = field(default=i18n.DEFAULT_LANG, compare=False)
 
     def sql_params(self) -> dict[str, Any]:
@@ -75,6 +79,7 @@ class Filters:
             "segments": list(self.segments),
             "specialties": list(self.specialties),
             "name": self.name,
+            "statuses": list(self.statuses),
         }
 
     def query_params(self) -> dict[str, str | list[str]]:
@@ -90,6 +95,8 @@ class Filters:
                 out[FIELDS[fld][0]] = list(values)
         if self.name:
             out["q"] = self.name
+        if tuple(self.statuses) != DEFAULT_STATUSES:
+            out["status"] = list(self.statuses) if self.statuses else "all"
         return out
 
     def query_string(self) -> str:
@@ -194,6 +201,8 @@ def init_from_url() -> None:
         values = _url_values(param)
         st.session_state[key] = keep(param, values, allowed()) if values else []
 
+    st.session_state[FIELDS["statuses"][1]] = _statuses_from_url(keep)
+
     raw_q = st.query_params.get("q", "")
     st.session_state[FIELDS["name"][1]] = _clean_text(raw_q or "")
 
@@ -206,6 +215,16 @@ def init_from_url() -> None:
         _add_notice(n)
     st.session_state[_INIT_FLAG] = True
     st.session_state[_NOTICE_STATE] = _state_filters()
+
+
+def _statuses_from_url(keep: Callable[[str, list[str], list[str]], list[str]]) -> list[str]:
+    """?status=closed,planned; ?status=all = every status; absent or only invalid values: active."""
+    values = _url_values("status")
+    if values is None:
+        return list(DEFAULT_STATUSES)
+    if values == ["all"]:
+        return []
+    return keep("status", values, list(STATUS_VOCABULARY)) or list(DEFAULT_STATUSES)
 
 
 # --------------------------------------------------------------------------------------
@@ -221,6 +240,7 @@ def _state_filters() -> Filters:
         segments=tuple(ss.get(FIELDS["segments"][1], ())),
         specialties=tuple(ss.get(FIELDS["specialties"][1], ())),
         name=_clean_text(ss.get(FIELDS["name"][1], "") or ""),
+        statuses=tuple(ss.get(FIELDS["statuses"][1], DEFAULT_STATUSES)),
         lang=language(),
     )
 
@@ -319,6 +339,7 @@ def render_sidebar() -> Filters:
         persist_state="session",
         placeholder=t("sidebar.any"),
     )
+    render_status_filter(lang)
     st.text_input(
         t("sidebar.name"),
         key=FIELDS["name"][1],
@@ -335,12 +356,26 @@ def _reset_filters() -> None:
     for fld in ("comuni", "kinds", "segments", "specialties"):
         ss[FIELDS[fld][1]] = []
     ss[FIELDS["name"][1]] = ""
+    ss[FIELDS["statuses"][1]] = list(DEFAULT_STATUSES)
 
 
 def empty_result(message_key: str = "common.no_rows", key: str = "reset_filters") -> None:
     """An empty result: say so and offer "Azzera filtri / Reset filters" (back to the defaults)."""
     st.info(i18n.t(message_key))
     st.button(i18n.t("common.reset_filters"), key=key, on_click=_reset_filters)
+
+
+def render_status_filter(lang: str) -> None:
+    """Active / closed / planned sites; empty = all (the default shows active sites only)."""
+    st.multiselect(
+        i18n.t("sidebar.status"),
+        options=list(STATUS_VOCABULARY),
+        format_func=lambda s: i18n.t(f"status.{s}", lang=lang),
+        key=FIELDS["statuses"][1],
+        persist_state="session",
+        placeholder=i18n.t("sidebar.any_status"),
+        help=i18n.t("sidebar.status_help"),
+    )
 
 
 def show_notices() -> None:
@@ -410,4 +445,7 @@ def describe(f: Filters, lang: str | None = None) -> str:
         parts.append(t("describe.specialties", value=", ".join(f.specialties)))
     if f.name:
         parts.append(t("describe.name", value=f.name))
+    if tuple(f.statuses) != DEFAULT_STATUSES:
+        parts.append(t("describe.statuses", value=", ".join(t(f"status.{s}") for s in f.statuses))
+                     if f.statuses else t("describe.all_statuses"))
     return "; ".join(parts)

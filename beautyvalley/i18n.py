@@ -139,6 +139,68 @@ def fmt_date(value: Any, lang: str | None = None) -> str:
 # dictionary, "kind.*" the organisation kinds, "metric.*" indicator names.
 
 TEXTS: dict[str, dict[str, str]] = {
+    # ---- issue 9: status filter, head-count classes, per-field provenance
+    'sidebar.status': {'it': 'Stato del sito', 'en': 'Site status'},
+    'sidebar.any_status': {'it': 'Tutti gli stati', 'en': 'Any status'},
+    'sidebar.status_help': {
+        'it': 'Per impostazione predefinita mappe e indicatori mostrano solo i siti attivi; scegli anche chiusi o previsti per vederli.',
+        'en': 'By default maps and KPIs show active sites only; add closed or planned to see them.',
+    },
+    'status.active': {'it': 'attivo', 'en': 'active'},
+    'status.closed': {'it': 'chiuso / cessato', 'en': 'closed'},
+    'status.planned': {'it': 'previsto', 'en': 'planned'},
+    'describe.statuses': {'it': 'stato: {value}', 'en': 'status: {value}'},
+    'describe.all_statuses': {'it': 'tutti gli stati (attivi, chiusi, previsti)', 'en': 'every status (active, closed, planned)'},
+    'overview.class_known': {
+        'it': 'classe di addetti nota per altre {n} imprese (non sommata)',
+        'en': 'class known for {n} more companies (not added)',
+    },
+    'overview.active_only': {
+        'it': 'solo siti attivi ({n} chiusi o previsti esclusi: filtro «Stato del sito»)',
+        'en': 'active sites only ({n} closed or planned left out: "Site status" filter)',
+    },
+    'map.active_only': {
+        'it': 'La mappa mostra solo i siti attivi; i siti chiusi o previsti si vedono con il filtro «Stato del sito».',
+        'en': 'The map shows active sites only; closed or planned sites appear with the "Site status" filter.',
+    },
+    'prov.title': {'it': 'Provenienza dei dati', 'en': 'Where each figure comes from'},
+    'prov.single_source': {
+        'it': 'Un solo record: ogni valore viene dalle fonti indicate sopra.',
+        'en': 'One record only: every value comes from the sources above.',
+    },
+    'prov.field': {'it': 'Campo', 'en': 'Field'},
+    'prov.value': {'it': 'Valore', 'en': 'Value'},
+    'prov.year': {'it': 'Anno', 'en': 'Year'},
+    'prov.source': {'it': 'Fonte', 'en': 'Source'},
+    'prov.line': {'it': 'riga', 'en': 'line'},
+    'prov.role': {'it': 'Uso', 'en': 'Use'},
+    'prov.shown': {'it': 'mostrato', 'en': 'shown'},
+    'prov.other': {'it': 'altro valore visto', 'en': 'other value seen'},
+    'prov.status': {'it': 'Stato: {status}', 'en': 'Status: {status}'},
+    'prov.class': {'it': 'classe addetti «{label}» ({range})', 'en': 'head-count class "{label}" ({range})'},
+    'prov.range': {'it': 'da {lo} a {hi}', 'en': '{lo} to {hi}'},
+    'prov.range_open': {'it': '{lo} e oltre', 'en': '{lo} or more'},
+    'prov.range_unknown': {'it': 'intervallo non indicato', 'en': 'range not stated'},
+    'col.employees_class': {'it': 'Classe addetti', 'en': 'Head-count class'},
+    'col.employees_min': {'it': 'Classe addetti: minimo', 'en': 'Head-count class: minimum'},
+    'col.employees_max': {'it': 'Classe addetti: massimo', 'en': 'Head-count class: maximum'},
+    'col.status': {'it': 'Stato del sito', 'en': 'Site status'},
+    'coldesc.employees_class': {
+        'it': "Classe di addetti come scritta dalla fonte (es. 10-49, 250 e oltre); mai sommata come numero.",
+        'en': 'Head-count class as the source writes it (e.g. 10-49, 250 e oltre); never summed as a number.',
+    },
+    'coldesc.employees_min': {
+        'it': 'Limite inferiore della classe di addetti.',
+        'en': 'Lower bound of the head-count class.',
+    },
+    'coldesc.employees_max': {
+        'it': 'Limite superiore della classe di addetti; vuoto per una classe aperta (250 e oltre).',
+        'en': 'Upper bound of the head-count class; empty for an open class (250 or more).',
+    },
+    'coldesc.status': {
+        'it': 'active (attivo), closed (chiuso, cessato, in liquidazione, fallito) o planned (previsto).',
+        'en': 'active, closed (closed, ceased, in liquidation, bankrupt) or planned.',
+    },
     'app.building': {
         'it': 'Costruzione del magazzino dati in corso: lettura dei file sorgente e scrittura di {path} (la prima volta richiede circa un minuto)…',
         'en': 'Building the data warehouse: reading the source files and writing {path} (the first time takes about a minute)…',

@@ -17,6 +17,8 @@ Counting conventions (shown to users in captions):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -47,6 +49,7 @@ ORG_WHERE = """
     AND (len($specialties::VARCHAR[]) = 0
          OR list_has_any(o.specialties, $specialties::VARCHAR[]))
     AND ($name = '' OR strpos(lower(strip_accents(o.name)), lower(strip_accents($name))) > 0)
+    AND (len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], coalesce(o.status, 'active')))
 """
 FILTERED = "WITH f AS (SELECT o.* FROM mart.organisations o WHERE " + ORG_WHERE + ")\n"
 
@@ -770,3 +773,43 @@ def _load_issues(key: warehouse.BuildKey) -> pd.DataFrame:
 
 def load_issues() -> pd.DataFrame:
     return _load_issues(_key())
+
+
+# ---------------------------------------------------------------- issue 9: head-count classes, provenance
+_SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def _sql_file(name: str) -> str:
+    return (_SQL_DIR / name).read_text(encoding="utf-8")
+
+
+@st.cache_data(**CACHE)
+def _class_coverage(key: warehouse.BuildKey, fp: tuple) -> dict[str, Any]:
+    df = warehouse.read_df(key, FILTERED + _sql_file("class_coverage.sql"), _params(fp))
+    return df.iloc[0].to_dict()
+
+
+def class_coverage(f: Filters) -> dict[str, Any]:
+    """Companies with a head-count class but no number (reported apart, never summed), and inactive sites hidden."""
+    return _class_coverage(_key(), _fp(f))
+
+
+@st.cache_data(**CACHE)
+def _field_provenance(key: warehouse.BuildKey, org_id: str) -> pd.DataFrame:
+    return warehouse.read_df(key, _sql_file("field_provenance.sql"), {"org_id": org_id})
+
+
+def field_provenance(org_id: str) -> pd.DataFrame:
+    """Per-field provenance of one site: value, source, year, shown or another value seen."""
+    return _field_provenance(_key(), str(org_id))
+
+
+@st.cache_data(**CACHE)
+def _org_status(key: warehouse.BuildKey, org_id: str) -> pd.DataFrame:
+    return warehouse.read_df(key, _sql_file("org_status.sql"), {"org_id": org_id})
+
+
+def org_status(org_id: str) -> dict[str, Any] | None:
+    """Status (active/closed/planned) and head-count class of one site."""
+    df = _org_status(_key(), str(org_id))
+    return None if df.empty else df.iloc[0].to_dict()

@@ -32,10 +32,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--registry", type=_opt_path, default=paths.REGISTRY_CSV, help=argparse.SUPPRESS)
     b.add_argument("--indicators", type=_opt_path, default=paths.INDICATORS_CSV, help=argparse.SUPPRESS)
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    for sp in (b,):
+        sp.add_argument("--map", action="append", metavar="HEADER=FIELD", default=[],
+                        help="map a column the import does not recognise, e.g. --map 'Dipendenti 2025=employees' "
+                             "(also: a <file>.mapping.toml next to the file); FIELD 'ignore' drops it on purpose")
     v = sub.add_parser("validate", help="check registry files without writing anything")
     v.add_argument("files", nargs="+", type=Path)
     v.add_argument("--role", choices=["inbox", "registry"], default=None,
                    help="rules to apply (default: registry for data/organisations.csv, inbox otherwise)")
+    v.add_argument("--map", action="append", metavar="HEADER=FIELD", default=[], help="as for build")
+    v.add_argument("--strict", action="store_true", help="exit 1 when any column with a header or data was not loaded")
     e = sub.add_parser("export", help="write every mart table as Parquet")
     e.add_argument("--parquet", type=Path, required=True, metavar="DIR")
     e.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
@@ -61,16 +67,43 @@ def main(argv: list[str] | None = None) -> int:
     return _coverage(args)
 
 
+NUMERIC_COLS = ("rows in", "loaded", "merged", "rejected", "skipped", "warnings")
+
+
 def _files_table(reports) -> Table:
     t = Table(title="Input files")
-    for col in ("file", "role", "rows in", "loaded", "merged", "rejected", "warnings", "note"):
-        t.add_column(col, justify="right" if col in ("rows in", "loaded", "merged", "rejected", "warnings") else "left")
+    for col in ("file", "role", *NUMERIC_COLS, "note"):
+        t.add_column(col, justify="right" if col in NUMERIC_COLS else "left")
     for r in reports:
         note = f"could not be read: {r.error}" if r.error else "; ".join(
             x for x in [f"sheet {r.sheet!r}" if r.sheet else "", r.encoding or "", *r.notes] if x)
         t.add_row(r.file, r.role, str(r.rows_in), str(r.rows_loaded), str(r.rows_merged), str(r.rows_rejected),
-                  str(r.warnings), note)
+                  str(r.rows_skipped), str(r.warnings), note)
     return t
+
+
+def file_report_lines(r) -> list[str]:
+    """What a staff member needs to act on one file: columns mapped and not, units, rows by outcome."""
+    if r.error:
+        return [f"{r.file}: could not be read at all: {r.error}"]
+    out = [f"{r.file}: {r.rows_in} rows = {r.rows_loaded} loaded + {r.rows_merged} merged into an existing site "
+           f"+ {r.rows_rejected} rejected + {r.rows_skipped} skipped"
+           + (f" (sheet {r.sheet!r})" if r.sheet else "")]
+    out.append("  mapped columns: " + ("; ".join(r.mapped) or "none"))
+    if r.mapping_source:
+        out.append(f"  mapping used: {r.mapping_source}")
+    out.append("  not loaded: " + ("; ".join(repr(u) for u in r.unmapped) + " (map them with a "
+               f"{Path(r.path).name}.mapping.toml file or --map 'HEADER=FIELD')" if r.unmapped else "none"))
+    if r.units:
+        out.append("  units applied: " + "; ".join(r.units))
+    if r.skipped:
+        lines = ", ".join(f"{ln}" for ln, _ in r.skipped[:12]) + (" …" if len(r.skipped) > 12 else "")
+        out.append(f"  skipped (layout rows): {r.skipped_summary()} (lines {lines})")
+    if r.rejected_reasons:
+        out.append("  rejected: " + "; ".join(r.rejected_reasons))
+    if r.warning_fields:
+        out.append("  row warnings by field (details in staging.load_issues / `validate`): " + "; ".join(r.warning_fields))
+    return out
 
 
 def _build(args) -> int:
@@ -87,8 +120,14 @@ def _build(args) -> int:
             err.print(f"{label} {f}: no such file")
             return 2
     try:
+        from .registry.reading import parse_cli_mapping
+        overrides = parse_cli_mapping(args.map)
+    except ValueError as e:
+        err.print(str(e))
+        return 2
+    try:
         res = build_warehouse(args.db, args.inbox, registry=args.registry, indicators_csv=args.indicators,
-                              progress=not args.quiet)
+                              progress=not args.quiet, overrides=overrides)
     except BuildError as e:
         err.print(f"build failed: {e}")
         return 1
@@ -96,6 +135,10 @@ def _build(args) -> int:
         err.print(f"build failed: missing input {e.filename}")
         return 1
     console.print(_files_table(res.files))
+    for r in res.files:
+        if r.role == "inbox":
+            for line in file_report_lines(r):
+                console.print(line, markup=False)
     console.print(f"warehouse {res.db_path} built in {res.seconds:.1f} s: {res.organisations} organisation sites "
                   f"(run {res.run_id}); rejected rows and warnings are in staging.rejected_rows and staging.load_issues")
     if res.unreadable:
@@ -108,11 +151,18 @@ def _build(args) -> int:
 def _validate(args) -> int:
     from .build import load_inputs, read_and_validate
 
+    from .registry.reading import parse_cli_mapping
+
+    try:
+        overrides = parse_cli_mapping(args.map)
+    except ValueError as e:
+        err.print(str(e))
+        return 2
     inputs = load_inputs()
-    any_rejected = any_unreadable = False
+    any_rejected = any_unreadable = any_unmapped = False
     for path in args.files:
         role = args.role or ("registry" if path.resolve() == paths.REGISTRY_CSV.resolve() else "inbox")
-        table, v, rep = read_and_validate(path, inputs.ctx, role)
+        table, v, rep = read_and_validate(path, inputs.ctx, role, overrides)
         if table is None:
             console.print(f"{path}: could not be read at all: {rep.error}")
             any_unreadable = True
@@ -123,10 +173,15 @@ def _validate(args) -> int:
         for r in issues.itertuples():
             console.print(f"{path}:{r.line}: {r.severity}: field {r.field}: value {r.value!r}: {r.message}", markup=False)
         console.print(f"{path}: {rep.rows_in} rows, {rep.rows_rejected} would be rejected, "
-                      f"{rep.warnings} warnings"
+                      f"{rep.rows_skipped} skipped (layout rows), {rep.warnings} warnings"
                       + (f" (sheet {rep.sheet!r})" if rep.sheet else "") + (f", encoding {rep.encoding}" if rep.encoding else ""))
+        for line in file_report_lines(rep)[1:]:
+            console.print(f"{path}: {line.strip()}", markup=False)
         any_rejected |= rep.rows_rejected > 0
-    return 1 if (any_rejected or any_unreadable) else 0
+        any_unmapped |= bool(rep.unmapped)
+    if args.strict and any_unmapped:
+        console.print("--strict: some columns were not loaded (listed above): exit 1")
+    return 1 if (any_rejected or any_unreadable or (args.strict and any_unmapped)) else 0
 
 
 def _export(args) -> int:

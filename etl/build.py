@@ -21,8 +21,8 @@ import pyarrow as pa
 
 from . import corrections, paths
 from .registry import merging
-from .registry.reading import FileReadError, RawTable, read_table, sha256_of
-from .registry.places import PlaceIndex
+from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
+from .registry.places import PlaceIndex, load_mergers
 from .registry.validation import Context, Validated, validate
 from .sources import classification, geography, indicators, measures, segments
 
@@ -53,6 +53,20 @@ class FileReport:
     warnings: int = 0
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    rows_skipped: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of layout rows
+    mapped: list[str] = field(default_factory=list)  # 'header -> field' for every loaded column
+    unmapped: list[str] = field(default_factory=list)  # headers of columns not loaded
+    units: list[str] = field(default_factory=list)  # 'field ×1,000 (migl EUR)'
+    mapping_source: str | None = None
+    rejected_reasons: list[str] = field(default_factory=list)  # 'n × reason (lines …)', most frequent first
+    warning_fields: list[str] = field(default_factory=list)  # 'field: n' of the row warnings
+
+    def skipped_summary(self) -> str:
+        counts: dict[str, int] = {}
+        for _, reason in self.skipped:
+            counts[reason] = counts.get(reason, 0) + 1
+        return "; ".join(f"{r}: {n}" for r, n in counts.items())
 
 
 @dataclass
@@ -151,7 +165,8 @@ def inbox_files(inbox: Path | None) -> list[Path]:
     if inbox is None or not inbox.exists():
         return []
     return sorted(p for p in inbox.iterdir()
-                  if p.is_file() and p.name not in INBOX_IGNORED and not p.name.startswith("."))
+                  if p.is_file() and p.name not in INBOX_IGNORED and not p.name.startswith(".")
+                  and not p.name.endswith(MAPPING_SUFFIX))
 
 
 @dataclass
@@ -164,7 +179,7 @@ class Inputs:
 def load_inputs(segments_csv: Path = paths.SEGMENTS_CSV) -> Inputs:
     geo = geography.load()
     segs = segments.load(segments_csv)
-    ctx = Context(places=PlaceIndex(geo.comuni), polygons=geo.polygons, segments=segments.vocabulary(segs))
+    ctx = Context(places=PlaceIndex(geo.comuni, load_mergers(paths.MERGERS_CSV)), polygons=geo.polygons, segments=segments.vocabulary(segs))
     return Inputs(geo, segs, ctx)
 
 
@@ -174,7 +189,8 @@ def file_label(path: Path, role: str) -> str:
     return f"inbox/{path.name}" if role == "inbox" else path.name
 
 
-def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | None, Validated | None, FileReport]:
+def read_and_validate(path: Path, ctx: Context, role: str, overrides: dict[str, str] | None = None
+                      ) -> tuple[RawTable | None, Validated | None, FileReport]:
     """The parsing and validation shared by `build` and `validate`."""
     label = file_label(path, role)
     rep = FileReport(file=label, role=role, path=str(path))
@@ -182,7 +198,7 @@ def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | N
         rep.error = f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx"
         return None, None, rep
     try:
-        table = read_table(path)
+        table = read_table(path, overrides)
     except FileReadError as e:
         rep.error = str(e)
         try:
@@ -191,12 +207,39 @@ def read_and_validate(path: Path, ctx: Context, role: str) -> tuple[RawTable | N
             pass
         return None, None, rep
     rep.sha256, rep.encoding, rep.delimiter, rep.sheet = table.sha256, table.encoding, table.delimiter, table.sheet
-    rep.rows_in = table.n_rows
+    rep.rows_in = table.n_rows + table.n_skipped
+    rep.rows_skipped = table.n_skipped
+    rep.skipped = list(table.skipped)
+    rep.mapping_source = table.mapping_source
+    rep.mapped = [f"{' '.join(sp.header.split())} -> {sp.field}" + (f" ({sp.how})" if sp.how != "alias" else "")
+                  for _, sp in sorted(table.specs.items())]
+    rep.unmapped = list(table.unmapped)
+    rep.units = [f"{f} ×{sc:,.0f} ({u})" for f, (sc, u) in table.units.items()]
     rep.notes = list(table.file_warnings)
+    if table.units:
+        rep.notes.append("units applied: " + ", ".join(rep.units))
+    if table.mapping_source:
+        rep.notes.append(f"column mapping from {table.mapping_source}")
     v = validate(table, ctx, role=role, label=label)
     rep.rows_rejected = v.rejected_lines
+    if len(v.rejected):
+        rej = v.rejected.drop_duplicates("line").assign(kind=lambda d: d["reason"].map(_reason_kind))
+        for kind, grp in sorted(rej.groupby("kind")["line"], key=lambda kv: -len(kv[1]))[:8]:
+            lines = ", ".join(map(str, grp.head(5))) + (" …" if len(grp) > 5 else "")
+            rep.rejected_reasons.append(f"{len(grp)} × {kind} (line{'s' if len(grp) > 1 else ''} {lines})")
+    w = v.issues[v.issues["severity"] == "warning"]
+    if len(w):
+        rep.warning_fields = [f"{f}: {n}" for f, n in w["field"].value_counts().items()]
     rep.warnings = int((v.issues["severity"] == "warning").sum()) + len(table.file_warnings)
     return table, v, rep
+
+
+def _reason_kind(reason: str) -> str:
+    """'comune 'Xyz' is not an Italian comune (closest: …)' -> "comune … is not an Italian comune": values
+    replaced by … so that one kind of problem is counted once."""
+    import re
+
+    return re.sub(r"\s*\(closest:.*\)$", "", re.sub(r"'[^']*'|\"[^\"]*\"", "…", str(reason)))[:120]
 
 
 def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
@@ -218,6 +261,8 @@ def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
 def _file_issue_rows(rep: FileReport) -> list[dict]:
     rows = [{"file": rep.file, "line": None, "field": None, "value": None, "severity": "warning", "message": n}
             for n in rep.notes]
+    rows += [{"file": rep.file, "line": line, "field": None, "value": None, "severity": "skipped",
+              "message": f"{reason}: skipped, not an organisation"} for line, reason in rep.skipped]
     if rep.error:
         rows.append({"file": rep.file, "line": None, "field": None, "value": None, "severity": "error",
                      "message": f"file could not be read: {rep.error}"})
@@ -228,7 +273,10 @@ def _file_issue_rows(rep: FileReport) -> list[dict]:
 
 def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths.DEFAULT_INBOX, *,
                     registry: Path | None = paths.REGISTRY_CSV, indicators_csv: Path | None = paths.INDICATORS_CSV,
-                    segments_csv: Path = paths.SEGMENTS_CSV, progress: bool = False) -> BuildResult:
+                    segments_csv: Path = paths.SEGMENTS_CSV, progress: bool = False,
+                    overrides: dict[str, str] | None = None) -> BuildResult:
+    """overrides: header -> field mappings for every inbox file (the CLI's --map), on top of each file's
+    own `<file>.mapping.toml`."""
     t0 = time.perf_counter()
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +288,8 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
     con = duckdb.connect(str(tmp))
     try:
         with _Progress(progress) as prog:
-            result = _build_into(con, prog, run_id, started, reports, inbox, registry, indicators_csv, segments_csv)
+            result = _build_into(con, prog, run_id, started, reports, inbox, registry, indicators_csv, segments_csv,
+                                 overrides)
             with prog.stage("promote"):
                 con.execute("CHECKPOINT")
                 con.close()
@@ -273,7 +322,8 @@ def _count(db_path: Path) -> int:
         return c.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
 
 
-def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv) -> str:
+def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv,
+                overrides=None) -> str:
     con.execute("SET enable_progress_bar = false")
     con.execute("SET memory_limit = '1GB'")  # DuckDB spills to disk beyond this: the build stays under ~2 GB
     for schema in ("raw", "staging", "mart", "meta"):
@@ -298,11 +348,12 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
     rejected_parts: list[pd.DataFrame] = []
     issue_parts: list[pd.DataFrame] = []
     staged_parts: list[pd.DataFrame] = []
+    history_parts: list[pd.DataFrame] = []
     raw_created = False
 
     def take(path: Path, role: str, order: int):
         nonlocal raw_created
-        table, v, rep = read_and_validate(path, inputs.ctx, role)
+        table, v, rep = read_and_validate(path, inputs.ctx, role, overrides if role == "inbox" else None)
         reports.append(rep)
         issue_parts.append(pd.DataFrame(_file_issue_rows(rep)))
         if table is None:
@@ -324,6 +375,8 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         rows["src_order"] = order
         rows["file_date"] = date.fromtimestamp(path.stat().st_mtime).isoformat()
         staged_parts.append(rows)
+        if v.history is not None and len(v.history):
+            history_parts.append(v.history)
         rejected_parts.append(v.rejected)
         issue_parts.append(v.issues[v.issues["severity"] == "warning"])
         prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
@@ -362,6 +415,8 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         _stage_rows(con, rows)
         con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
         _account(con, reports)
+        _stage_history(con, history_parts)
+        issue_parts.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
         rejected = pd.concat([p for p in rejected_parts if len(p)], ignore_index=True) if any(len(p) for p in rejected_parts) \
             else pd.DataFrame(columns=["file", "line", "field", "value", "reason"])
         issues = pd.concat([p for p in issue_parts if len(p)], ignore_index=True) if any(len(p) for p in issue_parts) \
@@ -379,6 +434,9 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
 
     with prog.stage("marts"):
         con.execute("CREATE TABLE mart.organisations AS " + _sql("marts/organisations.sql"))
+        con.execute("CREATE TABLE staging.site_ids AS SELECT _label AS label, org_id FROM mart.organisations")
+        con.execute("ALTER TABLE mart.organisations DROP COLUMN _label")
+        con.execute("CREATE TABLE mart.field_provenance AS " + _sql("marts/field_provenance.sql"))
         corrections.apply(con, reports)  # accepted public corrections (etl/corrections.py), before the counts
         con.execute("CREATE TABLE mart.comuni AS " + _sql("marts/comuni.sql"))
         con.execute("CREATE TABLE mart.provinces AS " + _sql("marts/provinces.sql"))
@@ -402,7 +460,7 @@ def _columns(con, schema: str, table: str) -> set[str]:
 
 STAGED_TEXT = ["name", "name_key", "kind", "ateco", "comune_code", "website", "vat", "source_date", "address",
                "note", "checked", "cluster_role", "cluster_role_source", "site_type", "figure_scope", "org_id",
-               "group_id", "file", "file_date"]
+               "group_id", "file", "file_date", "status", "site_role", "employees_class"]
 
 
 def _stage_rows(con, rows: pd.DataFrame) -> None:
@@ -412,18 +470,20 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
         lat DOUBLE, lon DOUBLE, employees DOUBLE, employees_year INTEGER, revenue_eur DOUBLE, revenue_year INTEGER,
         founded INTEGER, website VARCHAR, vat VARCHAR, source_date VARCHAR, address VARCHAR, note VARCHAR,
         checked VARCHAR, cluster_role VARCHAR, cluster_role_source VARCHAR, site_type VARCHAR, figure_scope VARCHAR,
-        org_id VARCHAR, group_id VARCHAR,
+        org_id VARCHAR, group_id VARCHAR, status VARCHAR, site_role VARCHAR,
+        employees_min INTEGER, employees_max INTEGER, employees_class VARCHAR,
         segments VARCHAR[], specialties VARCHAR[], source_urls VARCHAR[])""")
     if rows.empty:
         return
     rows["name_key"] = merging.add_name_keys(rows)
+    rows["site_key"] = merging.site_keys(rows)
     rows["label"] = merging.site_labels(rows)
     arrays = {}
     for c in ("label", "src_order", "line"):
         arrays[c] = pa.array(rows[c].to_numpy(dtype=np.int64))
     for c in ("lat", "lon", "employees", "revenue_eur"):
         arrays[c] = pa.array(rows[c].to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
-    for c in ("employees_year", "revenue_year", "founded"):
+    for c in ("employees_year", "revenue_year", "founded", "employees_min", "employees_max"):
         arrays[c] = pa.array(pd.array(rows[c], dtype="Int64"), type=pa.int64())
     for c in STAGED_TEXT:
         arrays[c] = pa.array(rows[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
@@ -433,6 +493,19 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
     con.register("v_rows", pa.table(arrays))
     con.execute("INSERT INTO staging.registry_rows BY NAME SELECT * FROM v_rows")
     con.unregister("v_rows")
+
+
+def _stage_history(con, parts: list[pd.DataFrame]) -> None:
+    """Earlier years of a figure read from the same row (AIDA 'Anno - 1', 'Anno - 2')."""
+    con.execute("CREATE TABLE staging.figure_history (file VARCHAR, line BIGINT, field VARCHAR, year INTEGER, value DOUBLE)")
+    if parts:
+        h = pd.concat(parts, ignore_index=True)
+        h["line"] = h["line"].astype("int64")
+        h["year"] = pd.array(h["year"], dtype="Int64")
+        h["value"] = h["value"].astype("float64")
+        con.register("v_hist", h)
+        con.execute("INSERT INTO staging.figure_history SELECT file, line, field, year, value FROM v_hist")
+        con.unregister("v_hist")
 
 
 def _account(con, reports: list[FileReport]) -> None:
@@ -469,9 +542,9 @@ def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
     for rep in reports:
         if rep.error:
             continue
-        if rep.rows_in != rep.rows_loaded + rep.rows_merged + rep.rows_rejected:
+        if rep.rows_in != rep.rows_loaded + rep.rows_merged + rep.rows_rejected + rep.rows_skipped:
             problems.append(f"{rep.file}: rows_in {rep.rows_in} != loaded {rep.rows_loaded} + merged {rep.rows_merged} "
-                            f"+ rejected {rep.rows_rejected}")
+                            f"+ rejected {rep.rows_rejected} + skipped {rep.rows_skipped}")
     dup = con.execute("SELECT count(*) - count(DISTINCT org_id) FROM mart.organisations").fetchone()[0]
     if dup:
         problems.append(f"mart.organisations: {dup} duplicate org_id")
@@ -500,10 +573,12 @@ def _meta(con, run_id: str, started: datetime, reports: list[FileReport]) -> str
                 [run_id, build_id, started, finished, status, json.dumps(_versions()), len(reports), n_org])
     con.execute("""CREATE TABLE meta.load_files (run_id VARCHAR, file VARCHAR, role VARCHAR, sha256 VARCHAR,
         encoding VARCHAR, delimiter VARCHAR, sheet VARCHAR, rows_in INTEGER, rows_loaded INTEGER, rows_merged INTEGER,
-        rows_rejected INTEGER, warnings INTEGER, error VARCHAR,
-        CHECK (error IS NOT NULL OR rows_in = rows_loaded + rows_merged + rows_rejected))""")
+        rows_rejected INTEGER, warnings INTEGER, error VARCHAR, rows_skipped INTEGER, skipped_reasons VARCHAR,
+        mapped_columns VARCHAR[], unmapped_columns VARCHAR[], units_applied VARCHAR[], mapping_source VARCHAR,
+        CHECK (error IS NOT NULL OR rows_in = rows_loaded + rows_merged + rows_rejected + rows_skipped))""")
     for r in reports:
-        con.execute("INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, r.file, r.role, r.sha256, r.encoding, r.delimiter, r.sheet, r.rows_in, r.rows_loaded,
-                     r.rows_merged, r.rows_rejected, r.warnings, r.error])
+                     r.rows_merged, r.rows_rejected, r.warnings, r.error, r.rows_skipped, r.skipped_summary() or None,
+                     r.mapped, r.unmapped, r.units, r.mapping_source])
     return build_id

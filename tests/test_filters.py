@@ -33,7 +33,16 @@ def test_empty_provinces_mean_all_of_lombardy():
 def test_sql_params_are_plain_lists_and_text():
     p = Filters(kinds=("company",), name="x'); DROP TABLE t; --").sql_params()
     assert p == {"provinces": list(DEFAULT_PROVINCES), "comuni": [], "kinds": ["company"],
-                 "segments": [], "specialties": [], "name": "x'); DROP TABLE t; --"}
+                 "segments": [], "specialties": [], "name": "x'); DROP TABLE t; --", "statuses": ["active"]}
+
+
+def test_status_filter_url_round_trip_and_default_active():
+    from beautyvalley.filters import DEFAULT_STATUSES
+
+    assert Filters().statuses == ("active",) == DEFAULT_STATUSES
+    assert "status" not in Filters().query_params()  # the default stays out of the URL
+    assert Filters(statuses=()).query_params() == {"status": "all"}
+    assert Filters(statuses=("active", "closed")).query_params() == {"status": ["active", "closed"]}
 
 
 def test_language_is_not_part_of_filter_equality():

@@ -12,19 +12,42 @@ def add_name_keys(rows: pd.DataFrame) -> pd.Series:
     return name_keys(rows["name"])
 
 
+def site_keys(rows: pd.DataFrame) -> pd.Series:
+    """Where a company's site is: its comune, plus the folded address for a local unit (two units of one
+    company may share a comune; a unit without an address is the company's site in that comune)."""
+    comune = rows["comune_code"].fillna("")
+    if "site_role" not in rows or not (rows["site_role"] == "local_unit").any():
+        return comune
+    ul = (rows["site_role"] == "local_unit").to_numpy()
+    addr = name_keys(rows["address"].where(ul)).where(ul, "")
+    return comune.str.cat(addr.fillna(""), sep="\x1f").str.rstrip("\x1f")
+
+
 def site_labels(rows: pd.DataFrame) -> np.ndarray:
-    """A label per row; rows sharing a label are one site. Needs columns vat, name_key, comune_code."""
+    """A label per row; rows sharing a label are one site: same company (partita IVA, or normalised name)
+    at the same place (`site_key`: comune, and address for local units). A head office and a local unit of
+    one company in different comuni are two sites, so the head office never moves to a plant's town.
+    Needs columns vat, name_key, comune_code (and site_key)."""
     n = len(rows)
     label = np.arange(n, dtype=np.int64)
     if n == 0:
         return label
     keys = []
+    # keys as integer pairs (company code, place code): no per-row key strings for a million-row file
+    place = rows["site_key"] if "site_key" in rows else rows["comune_code"].fillna("")
+    place_code = pd.factorize(place.to_numpy(dtype=object))[0].astype(np.int64)
+    n_place = int(place_code.max()) + 1 if n else 1
+
+    def pair_key(company: pd.Series, valid: np.ndarray) -> np.ndarray:
+        c = pd.factorize(company.to_numpy(dtype=object))[0].astype(np.int64)
+        k = pd.factorize(c * n_place + place_code)[0]
+        return np.where(valid, k, -1)
+
     vat = rows["vat"]
     if vat.notna().any():
-        keys.append(pd.Series(pd.factorize(vat)[0]).where(vat.notna().to_numpy(), -1).to_numpy())
+        keys.append(pair_key(vat, vat.notna().to_numpy()))
     placed = rows["comune_code"].notna().to_numpy() & (rows["name_key"].fillna("") != "").to_numpy()
-    nk = (rows["name_key"].fillna("") + "\x1f" + rows["comune_code"].fillna("")).to_numpy(dtype=object)
-    keys.append(np.where(placed, pd.factorize(nk)[0], -1))
+    keys.append(pair_key(rows["name_key"].fillna(""), placed))
     for _ in range(50):
         before = label.copy()
         for k in keys:

@@ -41,9 +41,21 @@ def _province_key(text: str) -> str:
     return " ".join(w for w in k.split() if w not in _PROVINCE_STOPWORDS)
 
 
+def load_mergers(path) -> pd.DataFrame:
+    """The sourced table of Lombard comuni merged into another since 2010 (`data/comuni_mergers.csv`)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 class PlaceIndex:
-    def __init__(self, comuni: pd.DataFrame):
+    def __init__(self, comuni: pd.DataFrame, mergers: pd.DataFrame | None = None):
         self.comuni = comuni.set_index("comune_code")
+        # folded name of a deleted comune -> [(its province, successor code, year)]
+        self.successors: dict[str, list[tuple[str, str, int]]] = {}
+        if mergers is not None:
+            for r in mergers.itertuples(index=False):
+                if r.successor_code in self.comuni.index:
+                    self.successors.setdefault(fold(r.deleted_name), []).append(
+                        (r.deleted_province, r.successor_code, int(r.year)))
         self.by_key: dict[str, list[str]] = {}
         for code, name in zip(comuni["comune_code"], comuni["name"]):
             for variant in {name, *name.split("/")}:
@@ -97,6 +109,18 @@ class PlaceIndex:
             return Placed(None, error=perr)
         key = fold(text)
         cands = self.by_key.get(key, [])
+        if not cands and not m:
+            # 'CREMA CR': a comune followed by its province code
+            m2 = re.match(r"^(.*\S)\s+([A-Za-z]{2})$", text)
+            if m2 and m2.group(2).upper() in self.province_codes and self.by_key.get(fold(m2.group(1))):
+                if prov and prov != m2.group(2).upper():
+                    where = ", ".join(self.label(c) for c in self.by_key[fold(m2.group(1))])
+                    return Placed(None, error=f"province {prov} contradicts comune {text!r}, which is in {where}")
+                text, prov = m2.group(1), m2.group(2).upper()
+                key = fold(text)
+                cands = self.by_key.get(key, [])
+        if not cands and key in self.successors:
+            return self._successor(text, key, prov)
         if prov:
             inprov = [c for c in cands if self.province_of(c) == prov]
             if len(inprov) == 1:
@@ -116,6 +140,21 @@ class PlaceIndex:
             where = ", ".join(self.label(c) for c in cands)
             return Placed(None, error=f"comune {text!r} is ambiguous without a province: {where}")
         return Placed(None, error=f"comune {text!r} is not an Italian comune{self._suggest(key)}")
+
+    def _successor(self, text: str, key: str, prov: str | None) -> Placed:
+        """A comune merged into another: its successor, with a warning naming both and the year."""
+        opts = [o for o in self.successors[key] if prov is None or o[0] == prov]
+        if prov and not opts:
+            where = ", ".join(f"{text} ({p}) -> {self.label(c)} in {y}" for p, c, y in self.successors[key])
+            return Placed(None, error=f"province {prov} contradicts comune {text!r}, a former comune ({where})")
+        succ = {c for _, c, _ in opts}
+        if len(succ) == 1:
+            p, code, year = opts[0]
+            return Placed(code, warning=f"comune {text!r} ({p}) no longer exists: merged into {self.label(code)} "
+                                        f"in {year}; placed there")
+        names = ", ".join(f"{self.label(c)} (from {text} ({p}), {y})" for p, c, y in opts)
+        return Placed(None, error=f"comune {text!r} no longer exists and its successor is not unique: {names}; "
+                                  "give the province or the current comune")
 
     def _suggest(self, key: str) -> str:
         if not key:

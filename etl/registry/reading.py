@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .headers import map_headers, normalise_header
+from .headers import ColumnSpec, describe_headers, is_unit_cell, map_headers, normalise_header, normalise_overrides, unit_scale
 
 csv.field_size_limit(sys.maxsize)
 
@@ -43,6 +43,17 @@ class RawTable:
     lines: list[int] = field(default_factory=list)
     columns: dict[str, list] = field(default_factory=dict)
     file_warnings: list[str] = field(default_factory=list)
+    specs: dict[int, ColumnSpec] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # folded header -> field, from the user's mapping
+    mapping_source: str | None = None  # the sidecar file or 'command line'
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # layout rows: (line, reason)
+    units: dict[str, tuple[float, str]] = field(default_factory=dict)  # field -> (scale, unit as written)
+    unmapped: list[str] = field(default_factory=list)  # headers of columns with data that were not loaded
+    merged_fill: int = 0  # cells filled from a value merged over several rows
+
+    @property
+    def n_skipped(self) -> int:
+        return len(self.skipped)
 
     @property
     def n_rows(self) -> int:
@@ -57,13 +68,54 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_table(path: Path) -> RawTable:
+MAPPING_SUFFIX = ".mapping.toml"
+
+
+def sidecar_of(path: Path) -> Path:
+    """`soci.xlsx` -> `soci.xlsx.mapping.toml` next to it."""
+    return path.with_name(path.name + MAPPING_SUFFIX)
+
+
+def load_mapping(path: Path) -> dict[str, str]:
+    """A mapping file: `"Dipendenti 2025" = "employees"` lines (TOML), optionally under `[columns]`."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as e:
+        raise FileReadError(f"mapping file {path.name} is not readable TOML ({e})") from None
+    data = data.get("columns", data)
+    try:
+        return normalise_overrides({k: v for k, v in data.items() if isinstance(v, str)})
+    except ValueError as e:
+        raise FileReadError(f"mapping file {path.name}: {e}") from None
+
+
+def parse_cli_mapping(items: list[str] | None) -> dict[str, str]:
+    """`--map "Dipendenti 2025=employees"` options -> folded overrides (ValueError on a bad one)."""
+    out = {}
+    for item in items or []:
+        header, sep, f = item.rpartition("=")
+        if not sep or not header.strip():
+            raise ValueError(f"--map {item!r}: write HEADER=FIELD")
+        out[header.strip()] = f.strip()
+    return normalise_overrides(out)
+
+
+def read_table(path: Path, overrides: dict[str, str] | None = None) -> RawTable:
     path = Path(path)
     if not path.exists():
         raise FileReadError("file not found")
     if path.is_dir():
         raise FileReadError("is a folder, not a file")
     table = RawTable(path=path, sha256=sha256_of(path))
+    side = sidecar_of(path)
+    if side.is_file():
+        table.overrides = load_mapping(side)
+        table.mapping_source = side.name
+    if overrides:
+        table.overrides = {**table.overrides, **overrides}
+        table.mapping_source = " + ".join(x for x in (table.mapping_source, "command line --map") if x)
     suffix = path.suffix.lower()
     with open(path, "rb") as f:
         head = f.read(8)
@@ -126,7 +178,7 @@ def _decode_legacy(raw: bytes) -> tuple[str, str]:
         return raw.decode("latin-1"), "latin-1"
 
 
-def _detect_delimiter(sample_lines: list[str]) -> str:
+def _detect_delimiter(sample_lines: list[str], overrides: dict[str, str] | None = None) -> str:
     """The delimiter that yields a recognised header row (title lines above it allowed), then the one
     that splits the sample most consistently into most columns."""
     best, best_score = ",", -1
@@ -134,7 +186,7 @@ def _detect_delimiter(sample_lines: list[str]) -> str:
         rows = [next(csv.reader([ln], delimiter=d), []) for ln in sample_lines if ln.strip()]
         if not rows:
             continue
-        header_hits = max(len(map_headers(r)) for r in rows[:HEADER_SEARCH_ROWS])
+        header_hits = max(len(map_headers(r, overrides)) for r in rows[:HEADER_SEARCH_ROWS])
         counts = [len(r) for r in rows]
         score = header_hits * 10000 + min(max(counts), 999) * 10 + (len(set(counts)) == 1)
         if score > best_score:
@@ -153,7 +205,7 @@ def _read_csv(path: Path, table: RawTable) -> None:
     nonblank = [ln for ln in lines if ln.strip(" \t,;\r")]
     if not nonblank:
         raise FileReadError("no header row: the file has only blank lines")
-    delim = _detect_delimiter(nonblank[:20])
+    delim = _detect_delimiter(nonblank[:20], table.overrides)
     table.delimiter = delim
     if table.encoding in ("utf-8", "utf-8-sig") and len(data) >= FAST_PATH_MIN_BYTES:
         del text  # the columnar reader works on the bytes; the decoded copy would only cost memory
@@ -195,7 +247,8 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
         return False
     header_line = body[starts[0]:ends[0]].decode("utf-8").rstrip("\r")
     headers = next(csv.reader([header_line], delimiter=delim), [])
-    mapping = map_headers(headers)
+    specs = describe_headers(headers, table.overrides)
+    mapping = {i: s.field for i, s in specs.items() if s.field != "ignore"}
     if "name" not in mapping.values():
         return False
     quote = arr == 34
@@ -233,26 +286,58 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
         line = body[starts[data_lines[k]]:ends[data_lines[k]]]
         has_content[k] = bool(line.translate(None, junk))
     table.headers = headers
-    table.mapping = mapping
+    _set_specs(table, specs)
     table.lines = (data_lines[has_content] + 1).tolist()
     mask = pa.array(has_content)
     table.columns = {f: tbl.column(names[i]).combine_chunks().filter(mask) for i, f in mapped}
-    _header_notes(table, [])
+    _header_notes(table, [], None)
     return True
 
 
-def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True) -> None:
-    """Find the header among the first rows, then collect mapped fields of every non-blank row."""
+_TOTALS = re.compile(r"^(totale|totali|total|totals|somma|tot)\b")
+_NOTES = re.compile(r"^(note|nota|notes|fonte|fonti|source|sources|legenda|elaborazione|aggiornato|dati aggiornati)\b")
+
+
+def _set_specs(table: RawTable, specs: dict[int, ColumnSpec]) -> None:
+    table.specs = specs
+    table.mapping = {i: s.field for i, s in specs.items() if s.field != "ignore"}
+    for s in specs.values():
+        if s.scale != 1.0:
+            table.units[s.field] = (s.scale, s.unit or "")
+
+
+def _layout_reason(cells: list, mapped_idx: list[int], hmerged: bool) -> str | None:
+    """Why a row below the header is layout, not an organisation (None: it is data)."""
+    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    if not texts:
+        return None
+    first = normalise_header(texts[0])
+    if _TOTALS.match(first) or any(isinstance(c, str) and c.lstrip().startswith("=SUM(") for c in cells):
+        return "totals row"
+    if len(texts) == 1 and _NOTES.match(first):
+        return "notes row"
+    if len(texts) == 1 and (hmerged or texts[0].rstrip().endswith(":")):
+        return "section row"
+    return None
+
+
+def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True, hrows: set[int] | None = None) -> None:
+    """Find the header among the first rows, then collect mapped fields of every non-blank row.
+    Below the header, a units row, section rows, totals and notes rows are skipped with a reason.
+    hrows (XLSX): rows with a cell merged across columns (a section title)."""
     prev_line = 0
     header_found = False
     scanned = 0
-    cols: dict[str, list] = {}
     mapped: list[tuple[int, str]] = []
     width = 0
     extra_cells_lines: list[int] = []
     picked: list[tuple] = []
     idxs: list[int] = []
     need, pick = 0, None
+    data_seen = False
+    hrows = hrows or set()
+    has_data: dict[int, bool] = {}
+    first_vals: dict[int, list] = {}
     for row in rows_iter:
         start_line = prev_line + 1
         prev_line = line_of()
@@ -264,12 +349,12 @@ def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True) -> No
         if not header_found:
             scanned += 1
             headers = ["" if c is None else str(c) for c in row]
-            mapping = map_headers(headers)
-            if "name" in mapping.values():
+            specs = describe_headers(headers, table.overrides)
+            if "name" in (s.field for s in specs.values()):
                 header_found = True
                 table.headers = headers
-                table.mapping = mapping
-                mapped = sorted(mapping.items())
+                _set_specs(table, specs)
+                mapped = sorted(table.mapping.items())
                 idxs = [i for i, _ in mapped]
                 need = max(idxs) + 1
                 pick = operator.itemgetter(*idxs) if len(idxs) > 1 else (lambda r, i=idxs[0]: (r[i],))
@@ -280,8 +365,28 @@ def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True) -> No
             if scanned >= HEADER_SEARCH_ROWS:
                 break
             continue
+        if not data_seen and all(is_unit_cell(c) for c in row):
+            # a units row under the header: '(migliaia €)' scales the column it stands under
+            data_seen = True
+            for i, c in enumerate(row):
+                s = unit_scale(str(c)) if c not in (None, "") and i in table.mapping else None
+                f = table.mapping.get(i)
+                if s and f in ("revenue_eur", "employees") or (s and f and f.startswith(("revenue_eur_y", "employees_y"))):
+                    table.units[f] = (s, str(c).strip().strip("()[] "))
+            table.skipped.append((start_line, "units row"))
+            continue
+        data_seen = True
+        reason = _layout_reason(list(row), idxs, start_line in hrows)
+        if reason:
+            table.skipped.append((start_line, reason))
+            continue
         table.lines.append(start_line)
         n = len(row)
+        for i in range(min(n, width)):
+            if i not in table.mapping and row[i] not in (None, "") and str(row[i]).strip():
+                has_data[i] = True
+                if len(first_vals.setdefault(i, [])) < 1000:
+                    first_vals[i].append(row[i])
         if n > width and any(c and str(c).strip() for c in row[width:]):
             extra_cells_lines.append(start_line)
         if n >= need and text_cells:
@@ -296,24 +401,50 @@ def _consume(rows_iter, table: RawTable, line_of, text_cells: bool = True) -> No
         )
     columns = list(zip(*picked)) if picked else [() for _ in mapped]
     table.columns = {f: list(col) for (_, f), col in zip(mapped, columns)}
-    _header_notes(table, extra_cells_lines)
+    _header_notes(table, extra_cells_lines, (has_data, first_vals))
 
 
-def _header_notes(table: RawTable, extra_cells_lines: list[int]) -> None:
+def _is_row_numbering(values: list) -> bool:
+    try:
+        nums = [int(float(str(v).strip().rstrip("."))) for v in values]
+    except ValueError:
+        return False
+    return bool(nums) and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _col_name(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _header_notes(table: RawTable, extra_cells_lines: list[int], data_info) -> None:
     if extra_cells_lines:
         shown = ", ".join(map(str, extra_cells_lines[:10]))
         table.file_warnings.append(
             f"{len(extra_cells_lines)} row(s) have more cells than the header (lines {shown}); extra cells ignored"
         )
     mapped_fields = set(table.mapping.values())
-    dupes = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip()
-             and map_headers([h]) and map_headers([h])[0] in mapped_fields]
+    dupes = [h for i, h in enumerate(table.headers) if i not in table.specs and h.strip()
+             and map_headers([h], table.overrides) and map_headers([h], table.overrides)[0] in mapped_fields]
     if dupes:
         table.file_warnings.append(f"column(s) {', '.join(repr(h) for h in dupes)} repeat a field already read "
                                    "from an earlier column; the first one is used")
-    unmapped = [h for i, h in enumerate(table.headers) if i not in table.mapping and h.strip() and h not in dupes]
+    has_data, first_vals = data_info if data_info else ({}, {})
+    unmapped = []
+    for i, h in enumerate(table.headers):
+        if i in table.specs or h in dupes:
+            continue
+        if h.strip():
+            unmapped.append(h)
+        elif has_data.get(i) and not _is_row_numbering(first_vals.get(i, [])):
+            unmapped.append(f"column {_col_name(i)} (no header)")
+    table.unmapped = [" ".join(u.split()) for u in unmapped]
     if unmapped:
-        shown = ", ".join(repr(h[:40]) for h in unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
+        shown = ", ".join(repr(h[:40]) for h in table.unmapped[:8]) + (" …" if len(unmapped) > 8 else "")
         table.file_warnings.append(f"{len(unmapped)} column(s) not recognised and not loaded: {shown}")
     if not table.lines:
         table.file_warnings.append("no data rows below the header")
@@ -355,17 +486,38 @@ def _read_xlsx(path: Path, table: RawTable) -> None:
         for ws in wb.worksheets:
             tried.append(ws.title)
             head_rows = list(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True))
-            if not any("name" in map_headers(["" if c is None else str(c) for c in r]).values() for r in head_rows):
+            if not any("name" in map_headers(["" if c is None else str(c) for c in r], table.overrides).values() for r in head_rows):
                 continue
             table.sheet = ws.title
             counter = {"row": 0}
+            ranges = _merged_ranges(path, ws)
+            hrows = {r0 for c0, r0, c1, r1 in ranges if c1 > c0}
+            starts: dict[int, list[tuple[int, int]]] = {}
+            for c0, r0, c1, r1 in ranges:
+                if r1 > r0:
+                    starts.setdefault(r0, []).append((c0 - 1, r1))
+            fill: dict[int, dict[int, object]] = {}
 
             def rows():
                 for r in ws.iter_rows(values_only=True):
                     counter["row"] += 1
-                    yield ["" if c is None else c for c in r]
+                    n = counter["row"]
+                    cells = ["" if c is None else c for c in r]
+                    for col, v in fill.pop(n, {}).items():
+                        cells += [""] * max(0, col + 1 - len(cells))
+                        if cells[col] == "":
+                            cells[col] = v
+                            table.merged_fill += 1
+                    for col, r1 in starts.get(n, []):
+                        v = cells[col] if col < len(cells) else ""
+                        if v != "":
+                            for k in range(n + 1, r1 + 1):
+                                fill.setdefault(k, {})[col] = v
+                    yield cells
 
-            _consume(rows(), table, lambda: counter["row"], text_cells=False)
+            _consume(rows(), table, lambda: counter["row"], text_cells=False, hrows=hrows)
+            if table.merged_fill:
+                table.file_warnings.append(f"{table.merged_fill} cell(s) filled from a value merged over several rows")
             if len(wb.worksheets) > 1:
                 table.file_warnings.append(f"sheet {ws.title!r} used (of {len(wb.worksheets)} sheets)")
             return
@@ -373,6 +525,37 @@ def _read_xlsx(path: Path, table: RawTable) -> None:
         raise FileReadError(f"no sheet has a recognisable header row (sheets: {names})")
     finally:
         wb.close()
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _merged_ranges(path: Path, ws) -> list[tuple[int, int, int, int]]:
+    """(col0, row0, col1, row1), 1-based, of the sheet's merged cells (read-only openpyxl does not give them)."""
+    import zipfile
+
+    part = getattr(ws, "_worksheet_path", None)
+    if not part:
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            with z.open(part.lstrip("/")) as f:
+                tail = b""
+                out = []
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    buf = tail + chunk
+                    out += [(_col_index(a), int(b), _col_index(c), int(d)) for a, b, c, d in _MERGE_REF.findall(buf)]
+                    tail = buf[-200:] if not buf.endswith(b">") else b""
+                return list(dict.fromkeys(out))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
 
 
 def normalised_headers(table: RawTable) -> list[str]:

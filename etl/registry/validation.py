@@ -12,22 +12,23 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
-from .vectorised import clean_texts, parse_numbers, string_lengths
-from .values import (clean_text, parse_kind, parse_number, parse_url, parse_urls, parse_vat, parse_year,
-                     split_list, fold)
+from .vectorised import _arrow, clean_texts, parse_numbers, string_lengths
+from .values import (clean_text, parse_employee_class, parse_kind, parse_number, parse_sede_ul, parse_status, parse_url,
+                     parse_urls, parse_vat, parse_year, split_list, fold)
 
 MAX_FIELD_LEN = 2000
 MAX_EMPLOYEES = 1_000_000
 MAX_REVENUE_EUR = 1e12
 ITALY_BBOX = (35.2, 47.2, 6.5, 18.6)  # lat min, lat max, lon min, lon max
 MAX_OUTSIDE_KM = 2.0
-SITE_TYPES = {"hq", "plant", "office", "lab", "warehouse", "store", "registered_office"}
+SITE_TYPES = {"hq", "plant", "office", "lab", "warehouse", "store", "registered_office", "local_unit"}
 FIGURE_SCOPES = {"site", "company", "group"}
 CLUSTER_ROLES = {"founder", "board", "partner"}
 TEXT_FIELDS = ["org_id", "group_id", "address", "note", "checked", "cluster_role_source"]
@@ -47,6 +48,7 @@ class Validated:
     rows: pd.DataFrame  # typed rows that passed (one per input row, before merging)
     rejected: pd.DataFrame  # file, line, field, value, reason
     issues: pd.DataFrame  # file, line, field, value, severity, message
+    history: pd.DataFrame | None = None  # file, line, field, year, value: earlier years (AIDA 'Anno - 1', 'Anno - 2')
 
     @property
     def rejected_lines(self) -> int:
@@ -168,9 +170,9 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
                    "no http(s) source URL: every registry row needs the page that states it", "error")
 
     # Warnings: the value is blanked or corrected, the row kept.
-    def number(field_name, lo, hi, integer=False, scale=1.0, target=None):
-        vals, msg = parse_numbers(safe(field_name))
-        vals = vals * scale
+    def number(field_name, lo, hi, integer=False, scale=1.0, target=None, raw=None):
+        vals, msg = parse_numbers(safe(field_name) if raw is None else raw)
+        vals = vals * scale * table.units.get(field_name, (1.0, ""))[0]
         bad_range = vals.notna() & ((vals < lo) | (vals > hi))
         frac = vals.notna() & integer & (vals % 1 != 0)
         msg = msg.copy()
@@ -181,19 +183,65 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         vals = vals.mask(msg.notna())
         out[target or field_name] = vals
 
-    number("employees", 0, MAX_EMPLOYEES, integer=True)
+    # Head-count classes ('10-49', '250 e oltre', '250+') are ranges, never a number: from a class column,
+    # or from a class written in the employees column.
+    emp_raw = safe("employees")
+    none4 = tuple(pd.Series([None] * n, dtype=object) for _ in range(4))
+    emp_cls = _employee_classes(emp_raw) if _may_be_class(emp_raw) else none4
+    is_class = emp_cls[2].notna().to_numpy()
+    if is_class.any():
+        emp_raw = emp_raw.mask(pd.Series(is_class, index=emp_raw.index))
+    number("employees", 0, MAX_EMPLOYEES, integer=True, raw=emp_raw)
+    if "self_employed" in cols:  # Registro Imprese DIP + IND = addetti
+        number("self_employed", 0, MAX_EMPLOYEES, integer=True, target="_ind")
+        both = out["employees"].notna() | out["_ind"].notna()
+        out["employees"] = (out["employees"].fillna(0) + out["_ind"].fillna(0)).where(both)
+        out = out.drop(columns="_ind")
+    cls = _employee_classes(safe("employees_class")) if "employees_class" in cols else none4
+    lo_, hi_, label_, cmsg = (cls[k].where(cls[2].notna(), emp_cls[k]) for k in range(4))
+    warns.add(cmsg.notna().to_numpy(), "employees_class", col("employees_class") if "employees_class" in cols else col("employees"),
+              cmsg, "warning")
+    out["employees_min"] = pd.array(lo_, dtype="Int64")
+    out["employees_max"] = pd.array(hi_, dtype="Int64")
+    out["employees_class"] = label_
     number("revenue_eur", 0, MAX_REVENUE_EUR)
     if "revenue_meur" in cols:
         number("revenue_meur", 0, MAX_REVENUE_EUR, scale=1e6, target="_rev_m")
         out["revenue_eur"] = out["revenue_eur"].fillna(out["_rev_m"])
         out = out.drop(columns="_rev_m")
 
-    for f in ("founded", "employees_year", "revenue_year"):
+    for f in ("founded", "employees_year", "revenue_year", "last_year"):
         parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
         warns.add(msg.notna().to_numpy(), f, col(f), msg, "warning")
         out[f] = parsed.astype("Int64")
-
-    vat, vmsg = _map_unique(safe("vat"), parse_vat)
+    # a year in the header ('Dipendenti 2025') dates the column's figures
+    for sp in table.specs.values():
+        y = {"employees": "employees_year", "revenue_eur": "revenue_year"}.get(sp.field)
+        if sp.year and y:
+            fill = out[y].isna() & (out[sp.field].notna() | (out["employees_class"].notna() if sp.field == "employees"
+                                                            else False))
+            out.loc[fill, y] = sp.year
+    # AIDA: figures of 'Ultimo anno disp.' take the year of the file's 'Ultimo anno disp.' column
+    for f, y in (("employees", "employees_year"), ("revenue_eur", "revenue_year")):
+        fill = out[y].isna() & out[f].notna() & out["last_year"].notna()
+        out.loc[fill, y] = out.loc[fill, "last_year"]
+    history = []
+    for f in sorted(c for c in cols if c.startswith(("revenue_eur_y", "employees_y")) and c[-1].isdigit()):
+        base = f.rsplit("_y", 1)[0]
+        k = int(f.rsplit("_y", 1)[1])
+        number(f, 0, MAX_EMPLOYEES if base == "employees" else MAX_REVENUE_EUR, integer=base == "employees")
+        year = out["last_year"] - k
+        ok = out[f].notna()
+        history.append(pd.DataFrame({"file": file, "line": out["line"][ok], "field": base,
+                                     "year": year[ok].astype("Int64"), "value": out[f][ok]}))
+        out = out.drop(columns=f)
+    out = out.drop(columns="last_year")
+    vat_raw = safe("vat")
+    if "tax_code" in cols:  # a company's codice fiscale is usually its partita IVA: used when no VAT is given
+        tc = safe("tax_code")
+        use_tc = clean_texts(vat_raw).isna() & tc.fillna("").astype(str).str.fullmatch(r"\s*\d{8,11}\s*")
+        vat_raw = vat_raw.where(~use_tc, tc) if use_tc.any() else vat_raw
+    vat, vmsg = _map_unique(vat_raw, parse_vat)
     warns.add(vmsg.notna().to_numpy(), "vat", col("vat"), _omap(vmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
     out["vat"] = vat
 
@@ -234,6 +282,20 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         out[field_name] = vals.mask(bad)
     vocab("site_type", SITE_TYPES)
     vocab("figure_scope", FIGURE_SCOPES)
+    # SEDE/UL: a local unit is its own site of the company; the Chambers' head count of a UL row is the
+    # whole company's (figure_scope company)
+    role_, rmsg = _map_unique(safe("sede_ul"), parse_sede_ul) if "sede_ul" in cols else none4[:2]
+    warns.add(rmsg.notna().to_numpy(), "sede_ul", col("sede_ul"), rmsg, "warning")
+    out["site_role"] = role_
+    is_ul = (role_ == "local_unit").to_numpy()
+    out.loc[is_ul & out["site_type"].isna().to_numpy(), "site_type"] = "local_unit"
+    out.loc[(role_ == "hq").to_numpy() & out["site_type"].isna().to_numpy(), "site_type"] = "hq"
+    has_fig = (out["employees"].notna() | out["employees_class"].notna()).to_numpy()
+    out.loc[is_ul & has_fig, "figure_scope"] = "company"
+    st, stmsg = _map_unique(safe("status"), parse_status) if "status" in cols else none4[:2]
+    warns.add(stmsg.notna().to_numpy(), "status", col("status"), stmsg, "warning")
+    closed_name = _closed_by_name(safe("name"))
+    out["status"] = st.where(st.notna() | ~closed_name, "closed")  # empty = active (the site SQL says so)
     vocab("cluster_role", CLUSTER_ROLES)
 
     sd = clean_texts(safe("source_date"))
@@ -252,7 +314,38 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     rejected_lines = set(errors.frame()["line"]) if len(errors.parts) else set()
     rejected = errors.frame().rename(columns={"message": "reason"})[REJECT_COLS]
     keep = ~out["line"].isin(rejected_lines)
-    return Validated(rows=out[keep].reset_index(drop=True), rejected=rejected, issues=issues)
+    hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["file", "line", "field", "year", "value"])
+    hist = hist[~hist["line"].isin(rejected_lines)].reset_index(drop=True)
+    return Validated(rows=out[keep].reset_index(drop=True), rejected=rejected, issues=issues, history=hist)
+
+
+def _may_be_class(series: pd.Series) -> bool:
+    """Cheap column test before the per-value class parser: any value with a range mark, an open-range
+    word or a lone letter? (Plain numbers never are classes.)"""
+    a = _arrow(series)
+    m = pc.match_substring_regex(a, r"(?i)[-–+<>≤≥]|oltre|più|piu|fino|over|more|up to|^\s*da\s|^\s*[a-f]\s*$| a \d|\d a ")
+    return bool(pc.any(pc.fill_null(m, False)).as_py())
+
+
+def _closed_by_name(series: pd.Series) -> pd.Series:
+    """'Alfa S.r.l. in liquidazione' -> True; column twin of values.status_from_name (on the Arrow column:
+    no Python string per row)."""
+    a = pc.replace_substring_regex(_arrow(series), r"\s+", " ")
+    m = pc.fill_null(pc.match_substring_regex(a, r"(?i)(^|[^a-z])in (liquidazione|fallimento)([^a-z]|$)|(^|[^a-z])fallimento([^a-z]|$)"), False)
+    return pd.Series(m.to_numpy(zero_copy_only=False), index=series.index)
+
+
+def _employee_classes(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(min, max, label, message) per row, computed once per distinct value."""
+    codes, uniq = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    res = [parse_employee_class(None if isinstance(v, float) and v != v else v) for v in uniq]
+    cols = []
+    for k in range(4):
+        arr = np.empty(len(res) + 1, dtype=object)
+        arr[:-1] = [r[k] for r in res]
+        arr[-1] = None
+        cols.append(pd.Series(arr[codes] if len(codes) else [], index=series.index, dtype=object))
+    return tuple(cols)
 
 
 def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:

@@ -205,3 +205,84 @@ def name_key(name: str) -> str:
 
 def slug(text: str) -> str:
     return "-".join(fold(text).split())[:60].strip("-") or "org"
+
+
+# Head-count classes: '0-9', '10-49', 'da 10 a 49', '250 e oltre', '250+', 'oltre 250', 'fino a 9', '< 10'.
+_CLASS_RANGE = re.compile(r"^(?:da\s+)?(\d[\d.]*)\s*(?:-|–|a|to)\s*(\d[\d.]*)(?:\s*(?:addetti|dipendenti|employees))?$", re.I)
+_CLASS_OPEN = re.compile(r"^(?:(\d[\d.]*)\s*(?:\+|e\s+oltre|e\s+più|e\s+piu|or\s+more|and\s+over|\+\s*addetti)|"
+                         r"(?:oltre|più\s+di|piu\s+di|over|more\s+than|>=?|≥)\s*(\d[\d.]*))(?:\s*(?:addetti|dipendenti|employees))?$", re.I)
+_CLASS_UPTO = re.compile(r"^(?:fino\s+a|up\s+to|<=?|≤|meno\s+di)\s*(\d[\d.]*)(?:\s*(?:addetti|dipendenti|employees))?$", re.I)
+CLASS_LETTER = re.compile(r"^[A-Fa-f]$")
+
+
+def _int(t: str) -> int:
+    return int(t.replace(".", ""))
+
+
+def parse_employee_class(text: str | None) -> tuple[int | None, int | None, str | None, str | None]:
+    """(min, max, label as written, message). max None = open range ('250 e oltre'). A plain number is not
+    a class (min/max None, no message). Letters A–F are kept as labels with an unknown range (the export's
+    legend decides what they mean: map them in a mapping file or give numbers)."""
+    if is_unknown(text):
+        return None, None, None, None
+    t = " ".join(str(text).split())
+    m = _CLASS_RANGE.match(t)
+    if m:
+        lo, hi = _int(m.group(1)), _int(m.group(2))
+        if lo > hi:
+            return None, None, t, f"class {t!r}: lower bound above upper bound"
+        return lo, hi, t, None
+    m = _CLASS_OPEN.match(t)
+    if m:
+        return _int(m.group(1) or m.group(2)) + (1 if re.match(r"(?i)(oltre|più|piu|over|more|>(?!=))", t) else 0), None, t, None
+    m = _CLASS_UPTO.match(t)
+    if m:
+        hi = _int(m.group(1)) - (1 if re.match(r"(?i)(<(?!=)|meno)", t) else 0)
+        return 0, hi, t, None
+    if CLASS_LETTER.match(t):
+        return None, None, t.upper(), (f"class letter {t!r}: its range depends on the export's legend; "
+                                       "the label is kept, the range left empty")
+    return None, None, None, None
+
+
+STATUSES = ["active", "closed", "planned"]
+_STATUS_WORDS = {
+    "active": ["attiva", "attivo", "active", "operativa", "operativo", "in attivita", "registrata", "aperta", "open"],
+    "closed": ["cessata", "cessato", "inattiva", "inattivo", "in liquidazione", "liquidazione", "fallita", "fallito",
+               "fallimento", "chiusa", "chiuso", "closed", "inactive", "dissolved", "liquidated", "former", "ex",
+               "sospesa", "cancellata", "in scioglimento", "scioglimento", "concordato", "procedura concorsuale"],
+    "planned": ["planned", "prevista", "previsto", "in costruzione", "progetto", "in progetto", "under construction",
+                "annunciata", "announced"],
+}
+_STATUS_LOOKUP = {fold(w): s for s, words in _STATUS_WORDS.items() for w in words}
+_CLOSED_IN_NAME = re.compile(r"\b(in liquidazione|fallimento|in fallimento)\b")
+
+
+def parse_status(text: str | None) -> tuple[str | None, str | None]:
+    """active / closed / planned from a registry's wording (`cessata`, `inattiva`, `in liquidazione`, `fallita`)."""
+    if is_unknown(text):
+        return None, None
+    k = fold(text)
+    if k in _STATUS_LOOKUP:
+        return _STATUS_LOOKUP[k], None
+    for word, s in sorted(_STATUS_LOOKUP.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{re.escape(word)}\b", k):
+            return s, None
+    return None, f"status {text!r} is not one of active, closed, planned (or cessata, inattiva, in liquidazione, fallita); dropped"
+
+
+def status_from_name(name: str | None) -> str | None:
+    """'Alfa S.r.l. in liquidazione' -> closed."""
+    return "closed" if isinstance(name, str) and _CLOSED_IN_NAME.search(fold(name)) else None
+
+
+def parse_sede_ul(text: str | None) -> tuple[str | None, str | None]:
+    """'SEDE', 'SE - SEDE PRINCIPALE', 'Sede legale' -> hq; 'UL', 'UL - UNITA' LOCALE', 'Unità locale' -> local_unit."""
+    if is_unknown(text):
+        return None, None
+    k = fold(text)
+    if re.match(r"^(ul|u l|unita locale|local unit)\b", k) or "unita locale" in k and not k.startswith(("se ", "sede")):
+        return "local_unit", None
+    if re.match(r"^(se|sede|sl|head office|hq|registered office)\b", k):
+        return "hq", None
+    return None, f"{text!r} is neither a head office (SEDE, SE) nor a local unit (UL); dropped"

@@ -6,12 +6,21 @@ WITH s AS (
                  trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
                  || '-' || coalesce(first_comune_code, 'nd')) AS base_id
     FROM staging.sites
+), vat_groups AS (
+    -- sites of one company (same partita IVA: head office and local units) share its group
+    SELECT vat, arg_min(coalesce(group_id,
+        trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]),
+        first_position) AS vat_group
+    FROM s WHERE vat IN (SELECT vat FROM s WHERE vat IS NOT NULL GROUP BY vat HAVING count(*) > 1)
+    GROUP BY vat
 ), ided AS (
-    SELECT *, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n FROM s
+    SELECT s.*, vg.vat_group, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n
+    FROM s LEFT JOIN vat_groups vg USING (vat)
 )
 SELECT
     CASE WHEN dup_n = 1 THEN base_id ELSE base_id || '-' || dup_n END AS org_id,
-    coalesce(i.group_id, trim(regexp_replace(lower(strip_accents(coalesce(nullif(i.first_name_key, ''), i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
+    i.label AS _label,
+    coalesce(i.group_id, i.vat_group, trim(regexp_replace(lower(strip_accents(coalesce(nullif(i.first_name_key, ''), i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
     i.name,
     coalesce(i.kind, 'company') AS kind,
     i.segments,
@@ -29,9 +38,13 @@ SELECT
     i.site_type,
     i.emp.v::INTEGER AS employees,
     i.emp.y::INTEGER AS employees_year,
+    i.emp_class.lo::INTEGER AS employees_min,
+    i.emp_class.hi::INTEGER AS employees_max,
+    i.emp_class.label AS employees_class,
     i.rev.v AS revenue_eur,
     i.rev.y::INTEGER AS revenue_year,
     i.figure_scope,
+    i.status,
     i.founded::INTEGER AS founded,
     i.website,
     i.vat,

@@ -2,9 +2,18 @@
 -- in the same comune) are merged: every source URL and file is kept, and each field takes the newest
 -- non-empty value (newest = latest source_date, then later file, then later line).
 -- A row from a user file without a source date is dated by its file (modification date).
--- Pairs that belong together (employees+year, revenue+year, comune+coordinates) travel together.
+-- Pairs that belong together (employees+year, revenue+year, comune+coordinates, a head-count class and
+-- its bounds) travel together.
+-- Nothing overwrites silently: when the rows of a site disagree on employees or revenue by a factor of
+-- 10 or more, the curated registry's value (src_order 0) is kept if it has one (the build warns and
+-- mart.field_provenance keeps every value with its source).
 WITH sizes AS (
     SELECT label, count(*) AS n_rows FROM staging.registry_rows GROUP BY label
+), conflicts AS (
+    SELECT label,
+           coalesce(max(employees) >= 10 * nullif(min(employees), 0), false) AS emp_conflict,
+           coalesce(max(revenue_eur) >= 10 * nullif(min(revenue_eur), 0), false) AS rev_conflict
+    FROM staging.registry_rows WHERE label IN (SELECT label FROM sizes WHERE n_rows > 1) GROUP BY label
 ), r AS (
     SELECT rr.* REPLACE (CASE WHEN rr.src_order > 0 THEN coalesce(rr.source_date, rr.file_date)
                               ELSE rr.source_date END AS source_date),  -- user files: the file's date
@@ -24,6 +33,8 @@ WITH sizes AS (
            CASE WHEN comune_code IS NOT NULL THEN {'code': comune_code, 'lat': lat, 'lon': lon} END AS place,
            CASE WHEN employees IS NOT NULL THEN {'v': employees, 'y': employees_year} END AS emp,
            CASE WHEN revenue_eur IS NOT NULL THEN {'v': revenue_eur, 'y': revenue_year} END AS rev,
+           CASE WHEN employees_class IS NOT NULL THEN {'lo': employees_min, 'hi': employees_max, 'label': employees_class} END AS emp_class,
+           coalesce(status, 'active') AS status, site_role,
            founded, website, vat, source_date, address, note, checked, cluster_role, cluster_role_source,
            site_type, figure_scope, list_sort(list_distinct(segments)) AS segments,
            list_sort(list_distinct(specialties)) AS specialties, list_distinct(source_urls) AS source_urls,
@@ -43,8 +54,19 @@ WITH sizes AS (
         arg_max(kind, recency) FILTER (WHERE kind IS NOT NULL) AS kind,
         arg_max(ateco, recency) FILTER (WHERE ateco IS NOT NULL) AS ateco,
         arg_max({'code': comune_code, 'lat': lat, 'lon': lon}, recency) FILTER (WHERE comune_code IS NOT NULL) AS place,
-        arg_max({'v': employees, 'y': employees_year}, recency) FILTER (WHERE employees IS NOT NULL) AS emp,
-        arg_max({'v': revenue_eur, 'y': revenue_year}, recency) FILTER (WHERE revenue_eur IS NOT NULL) AS rev,
+        arg_max({'v': employees, 'y': employees_year},
+                [CASE WHEN c.emp_conflict AND src_order = 0 THEN '1' ELSE '0' END, recency])
+            FILTER (WHERE employees IS NOT NULL) AS emp,
+        arg_max({'v': revenue_eur, 'y': revenue_year},
+                [CASE WHEN c.rev_conflict AND src_order = 0 THEN '1' ELSE '0' END, recency])
+            FILTER (WHERE revenue_eur IS NOT NULL) AS rev,
+        arg_max({'lo': employees_min, 'hi': employees_max, 'label': employees_class}, recency)
+            FILTER (WHERE employees_class IS NOT NULL) AS emp_class,
+        -- a merge never drops the year of the value it keeps: an undated row repeating a dated value keeps the year
+        list({'v': employees, 'y': employees_year}) FILTER (WHERE employees_year IS NOT NULL) AS emp_years,
+        list({'v': revenue_eur, 'y': revenue_year}) FILTER (WHERE revenue_year IS NOT NULL) AS rev_years,
+        coalesce(arg_max(status, recency) FILTER (WHERE status IS NOT NULL), 'active') AS status,
+        arg_min(site_role, position) FILTER (WHERE site_role IS NOT NULL) AS site_role,
         arg_max(founded, recency) FILTER (WHERE founded IS NOT NULL) AS founded,
         arg_max(website, recency) FILTER (WHERE website IS NOT NULL) AS website,
         arg_max(vat, recency) FILTER (WHERE vat IS NOT NULL) AS vat,
@@ -60,9 +82,14 @@ WITH sizes AS (
         list_sort(list_distinct(flatten(list(specialties)))) AS specialties,
         list_distinct(flatten(list(source_urls ORDER BY position))) AS source_urls,
         list_distinct(list(file ORDER BY position)) AS source_files
-    FROM r WHERE n_rows > 1
+    FROM r LEFT JOIN conflicts c USING (label) WHERE n_rows > 1
     GROUP BY label
 )
 SELECT * FROM singles
 UNION ALL BY NAME
-SELECT * FROM merged
+SELECT * EXCLUDE (emp_years, rev_years) REPLACE (
+    CASE WHEN emp IS NOT NULL THEN {'v': emp.v, 'y': coalesce(emp.y,
+        list_max(list_transform(list_filter(emp_years, lambda x: x.v = emp.v), lambda x: x.y)))} END AS emp,
+    CASE WHEN rev IS NOT NULL THEN {'v': rev.v, 'y': coalesce(rev.y,
+        list_max(list_transform(list_filter(rev_years, lambda x: x.v = rev.v), lambda x: x.y)))} END AS rev)
+FROM merged
