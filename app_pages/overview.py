@@ -81,3 +81,19 @@ else:
             )
             st.caption(t("common.sources" if len(row.sources) > 1 else "common.source") + ": "
                        + " · ".join(source_line([u], d) for u, d in row.sources))
+
+# --- territory brief (PDF): built only when the button is pressed ----------------------
+from functools import partial  # noqa: E402
+
+from beautyvalley import brief  # noqa: E402
+
+st.download_button(
+    t("brief.download"),
+    partial(brief.build_brief, f, lang, base_url=filters.permalink(f)),
+    file_name=brief.file_name(f, lang),
+    mime="application/pdf",
+    key="dl_brief",
+    on_click="ignore",
+    help=t("brief.download_help"),
+    icon=":material/picture_as_pdf:",
+)

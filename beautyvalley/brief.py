@@ -87,43 +87,43 @@ def kpis(f: Filters, orgs: pd.DataFrame, build: dict[str, Any], lang: str) -> li
     """The Overview's metric cards, each with its coverage, year, scope and source."""
     ov = queries.overview(f)
     n = lambda v: i18n.fmt_int(v, lang)  # noqa: E731
-    tt = lambda key, **kw: i18n.t(key, lang=lang, **kw)  # noqa: E731
-    as_of = tt("brief.year_build", date=i18n.fmt_date(build["date"], lang))
-    registry = tt("brief.source_registry", build_id=build["build_id"], n=n(_n_urls(orgs)))
+    t = lambda key, **kw: i18n.t(key, lang=lang, **kw)  # noqa: E731
+    as_of = t("brief.year_build", date=i18n.fmt_date(build["date"], lang))
+    registry = t("brief.source_registry", build_id=build["build_id"], n=n(_n_urls(orgs)))
     companies = orgs[orgs["kind"] == "company"] if len(orgs) else orgs
     not_group = companies["figure_scope"].fillna("company") != "group" if len(orgs) else []
     with_emp = companies[companies["employees"].notna() & not_group] if len(orgs) else orgs
     with_rev = companies[companies["revenue_eur"].notna() & not_group] if len(orgs) else orgs
-    coverage_emp = tt("overview.coverage_employees", known=n(ov["companies_with_employees"]),
+    coverage_emp = t("overview.coverage_employees", known=n(ov["companies_with_employees"]),
                       total=n(ov["companies"]))
     if ov["groups_not_added"]:
-        coverage_emp += "; " + tt("overview.groups_not_added", n=n(ov["groups_not_added"]))
-    coverage_rev = tt("overview.coverage_revenue", known=n(ov["companies_with_revenue"]),
+        coverage_emp += "; " + t("overview.groups_not_added", n=n(ov["groups_not_added"]))
+    coverage_rev = t("overview.coverage_revenue", known=n(ov["companies_with_revenue"]),
                       total=n(ov["companies"]))
-    years = lambda a, b: (tt("brief.years_range", start=i18n.fmt_year(a), end=i18n.fmt_year(b))  # noqa: E731
+    years = lambda a, b: (t("brief.years_range", start=i18n.fmt_year(a), end=i18n.fmt_year(b))  # noqa: E731
                           if a != b else i18n.fmt_year(a))
     return [
-        {"key": "organisations", "label": tt("overview.organisations"), "value": n(ov["organisations"]),
-         "year": as_of, "scope": tt("brief.scope_organisations", sites=n(ov["sites"])),
+        {"key": "organisations", "label": t("overview.organisations"), "value": n(ov["organisations"]),
+         "year": as_of, "scope": t("brief.scope_organisations", sites=n(ov["sites"])),
          "source": _text_source(registry)},
-        {"key": "companies", "label": tt("overview.companies"), "value": n(ov["companies"]),
-         "year": as_of, "scope": tt("brief.scope_companies"), "source": _text_source(registry)},
-        {"key": "research", "label": tt("overview.research"), "value": n(ov["research"]),
-         "year": as_of, "scope": tt("brief.scope_research"), "source": _text_source(registry)},
-        {"key": "employees", "label": tt("overview.employees"), "value": n(ov["employees"]),
+        {"key": "companies", "label": t("overview.companies"), "value": n(ov["companies"]),
+         "year": as_of, "scope": t("brief.scope_companies"), "source": _text_source(registry)},
+        {"key": "research", "label": t("overview.research"), "value": n(ov["research"]),
+         "year": as_of, "scope": t("brief.scope_research"), "source": _text_source(registry)},
+        {"key": "employees", "label": t("overview.employees"), "value": n(ov["employees"]),
          "year": years(ov["employees_year_min"], ov["employees_year_max"]),
-         "scope": tt("brief.scope_employees", coverage=coverage_emp),
-         "source": _text_source(tt("brief.source_registry", build_id=build["build_id"],
+         "scope": t("brief.scope_employees", coverage=coverage_emp),
+         "source": _text_source(t("brief.source_registry", build_id=build["build_id"],
                                    n=n(_n_urls(with_emp))))},
-        {"key": "revenue", "label": tt("overview.revenue"), "value": i18n.fmt_eur(ov["revenue_eur"], lang),
+        {"key": "revenue", "label": t("overview.revenue"), "value": i18n.fmt_eur(ov["revenue_eur"], lang),
          "year": years(ov["revenue_year_min"], ov["revenue_year_max"]),
-         "scope": tt("brief.scope_revenue", coverage=coverage_rev),
-         "source": _text_source(tt("brief.source_registry", build_id=build["build_id"],
+         "scope": t("brief.scope_revenue", coverage=coverage_rev),
+         "source": _text_source(t("brief.source_registry", build_id=build["build_id"],
                                    n=n(_n_urls(with_rev))))},
-        {"key": "density", "label": tt("overview.density"),
+        {"key": "density", "label": t("overview.density"),
          "value": i18n.fmt_number(ov["per_100k"], lang, decimals=1), "year": "2023 / " + as_of,
-         "scope": tt("brief.scope_density", population=n(ov["population"])),
-         "source": _text_source(tt("brief.source_population", build_id=build["build_id"]))},
+         "scope": t("brief.scope_density", population=n(ov["population"])),
+         "source": _text_source(t("brief.source_population", build_id=build["build_id"]))},
     ]
 
 
@@ -228,14 +228,14 @@ def brief_context(f: Filters, lang: str | None = None, base_url: str | None = No
     """Everything the template shows, formatted in `lang` (default: the filters' language)."""
     lang = lang if lang in i18n.LANGS else (f.lang if f.lang in i18n.LANGS else i18n.DEFAULT_LANG)
     f = dataclasses.replace(f, lang=lang)
-    tt = lambda key, **kw: i18n.t(key, lang=lang, **kw)  # noqa: E731
+    t = lambda key, **kw: i18n.t(key, lang=lang, **kw)  # noqa: E731
     build = queries.build_info()
     orgs = queries.organisations(f)
     today = today or dt.date.today()
     segs = segments_table(orgs, lang)
     missing = [s["label"] for s in segs if s["organisations"] == 0]
-    completeness = (tt("brief.completeness_full", total=len(segs)) if not missing else
-                    tt("brief.completeness", present=len(segs) - len(missing), total=len(segs),
+    completeness = (t("brief.completeness_full", total=len(segs)) if not missing else
+                    t("brief.completeness", present=len(segs) - len(missing), total=len(segs),
                        missing=", ".join(missing)))
     bench_rows, bench_more = benchmarks(f, lang)
     words = filters.describe(f, lang)
@@ -243,7 +243,7 @@ def brief_context(f: Filters, lang: str | None = None, base_url: str | None = No
     located = int((orgs["lat"].notna() & orgs["lon"].notna()).sum()) if len(orgs) else 0
     return {
         "lang": lang,
-        "t": tt,
+        "t": t,
         "territory": territory_name(f, lang),
         "date": i18n.fmt_date(today.isoformat(), lang),
         "build": build,
@@ -253,12 +253,12 @@ def brief_context(f: Filters, lang: str | None = None, base_url: str | None = No
         "map_src": map_image(f, orgs, lang),
         "legend": maps.kind_legend({f"kind_{k}": i18n.kind_label(k, lang) for k in maps.KINDS},
                                    kinds=[k for k in maps.KINDS if k in set(orgs["kind"])]),
-        "map_note": tt("brief.map_note", located=i18n.fmt_int(located, lang),
+        "map_note": t("brief.map_note", located=i18n.fmt_int(located, lang),
                        sites=i18n.fmt_int(len(orgs), lang)),
-        "map_source": tt("brief.map_source", build_id=build["build_id"]),
+        "map_source": t("brief.map_source", build_id=build["build_id"]),
         "segments": segs,
         "completeness": completeness,
-        "segments_source": tt("brief.source_registry", build_id=build["build_id"],
+        "segments_source": t("brief.source_registry", build_id=build["build_id"],
                               n=i18n.fmt_int(_n_urls(orgs), lang)),
         "largest": largest(orgs, lang),
         "benchmarks": bench_rows,
