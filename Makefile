@@ -1,6 +1,7 @@
 # Beauty Valley: two commands do everything on a fresh Debian machine with Python 3.11.
 #   make run    create .venv (requirements.txt), build the warehouse if missing, start the dashboard
-#   make test   create .venv (requirements-dev.txt), install Debian's chromium if missing, run pytest
+#   make test   create .venv (requirements-dev.txt), install Debian's chromium and the PDF libraries
+#               (pango, DejaVu fonts) if missing, run pytest
 #   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
 #   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
 # The venv is refreshed whenever the requirements files change (stamp = their sha256).
@@ -15,11 +16,13 @@ PORT       ?= 8501
 # "External URL" at start-up. `make run ADDRESS=0.0.0.0` serves the LAN (and does that lookup).
 ADDRESS    ?= localhost
 CHROMIUM   := /usr/bin/chromium
+# Debian packages WeasyPrint needs for the territory brief (text layout, font subsetting, fonts)
+PDF_DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 PIP_FLAGS  := --disable-pip-version-check --no-input
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test build bench venv venv-dev chromium clean help
+.PHONY: run test build bench venv venv-dev chromium pdf-deps clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -65,6 +68,17 @@ chromium:
 	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
 	fi
 
+# Pango and fonts for WeasyPrint (the territory brief PDF), installed when one is missing.
+pdf-deps:
+	@set -e; \
+	if ! dpkg -s $(PDF_DEBS) >/dev/null 2>&1; then \
+	  echo ">> installing Debian packages for the PDF brief: $(PDF_DEBS)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "missing $(PDF_DEBS) and neither root nor sudo is available: apt-get install them" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(PDF_DEBS); \
+	fi
+
 # --- warehouse -----------------------------------------------------------------------
 $(DB): | venv
 	$(VPY) -m etl build --db $(DB)
@@ -73,16 +87,16 @@ build: venv
 	$(VPY) -m etl build --db $(DB)
 
 # --- dashboard -----------------------------------------------------------------------
-run: venv $(DB)
+run: venv pdf-deps $(DB)
 	@echo ">> Beauty Valley dashboard: http://$(ADDRESS):$(PORT)  (Ctrl+C to stop)"
 	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) \
 	  --server.headless true --browser.gatherUsageStats false
 
 # --- tests and benchmarks ----------------------------------------------------------
-test: venv-dev chromium
+test: venv-dev chromium pdf-deps
 	$(VPY) -m pytest -q
 
-bench: venv-dev chromium
+bench: venv-dev chromium pdf-deps
 	$(VPY) bench/run.py
 
 clean:
