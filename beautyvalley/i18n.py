@@ -1489,12 +1489,12 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'universities, research centres and testing labs',
     },
     'brief.scope_employees': {
-        'it': 'imprese; dato di sede per sede, dato aziendale una volta per organizzazione, dati di gruppo mai sommati. {coverage}',
-        'en': 'companies; site figure per site, company figure once per organisation, group-wide figures never added. {coverage}',
+        'it': 'imprese; dato di sede per sede, dato aziendale una volta per organizzazione, dati di gruppo mai sommati; {coverage}',
+        'en': 'companies; site figure per site, company figure once per organisation, group-wide figures never added; {coverage}',
     },
     'brief.scope_revenue': {
-        'it': 'imprese; stesse regole degli addetti. {coverage}',
-        'en': 'companies; same rules as employees. {coverage}',
+        'it': 'imprese; stesse regole degli addetti; {coverage}',
+        'en': 'companies; same rules as employees; {coverage}',
     },
     'brief.scope_density': {
         'it': 'popolazione del territorio: {population}',
