@@ -57,27 +57,26 @@ venv-dev:
 	  cat requirements.txt | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
 	fi
 
+# Debian packages: $(call apt_install,<shell test that they are there>,<packages>) installs them
+# with apt-get (as root, or through sudo) only when the test fails.
+define apt_install
+	@set -e; \
+	if ! $(1); then \
+	  echo ">> installing Debian's $(2)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "missing $(2) and neither root nor sudo is available: apt-get install $(2)" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(2); \
+	fi
+endef
+
 # Debian's chromium for the browser tests (Playwright never downloads a browser here).
 chromium:
-	@set -e; \
-	if [ ! -x $(CHROMIUM) ]; then \
-	  echo ">> installing Debian's chromium"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
-	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	  else echo "chromium is missing and neither root nor sudo is available: apt-get install chromium" >&2; exit 1; fi; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
-	fi
+	$(call apt_install,[ -x $(CHROMIUM) ],chromium)
 
-# Pango and fonts for WeasyPrint (the territory brief PDF), installed when one is missing.
+# Pango and fonts for WeasyPrint (the territory brief PDF).
 pdf-deps:
-	@set -e; \
-	if ! dpkg -s $(PDF_DEBS) >/dev/null 2>&1; then \
-	  echo ">> installing Debian packages for the PDF brief: $(PDF_DEBS)"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
-	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	  else echo "missing $(PDF_DEBS) and neither root nor sudo is available: apt-get install them" >&2; exit 1; fi; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(PDF_DEBS); \
-	fi
+	$(call apt_install,dpkg -s $(PDF_DEBS) >/dev/null 2>&1,$(PDF_DEBS))
 
 # --- warehouse -----------------------------------------------------------------------
 $(DB): | venv
