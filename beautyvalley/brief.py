@@ -263,6 +263,7 @@ def brief_context(f: Filters, lang: str | None = None, base_url: str | None = No
         "largest": largest(orgs, lang),
         "benchmarks": bench_rows,
         "benchmarks_more": bench_more,
+        "comune_scope": bool(f.comuni),
         "filters_words": words,
         "link": link,
         "citation": export.citation(build, words, link, lang),

@@ -1592,6 +1592,10 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Altri {n} indicatori nella pagina Confronti.',
         'en': '{n} more indicators on the Benchmarks page.',
     },
+    'brief.benchmarks_comune': {
+        'it': 'Nessun indicatore è pubblicato per singoli comuni: sono mostrati quelli della provincia.',
+        'en': 'No indicator is published for single municipalities: those of the province are shown.',
+    },
     'brief.no_benchmarks': {
         'it': 'Nessun indicatore pubblicato a questo livello territoriale.',
         'en': 'No indicator published at this territorial scope.',

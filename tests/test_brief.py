@@ -116,11 +116,36 @@ def test_every_figure_is_followed_by_its_year_scope_and_source(db, tmp_path):
     for name in names:
         after = body[body.index(name):]
         assert re.match(r".{0,120}?Fonte: https?://", after), name
-    # indicators at the province's scope: the fixture's province figures, each with a source
-    for entity, url in rows(db, "SELECT entity, source_url FROM mart.indicators WHERE entity_type = 'province'"):
-        if "Cremona" in entity:
-            assert url.replace("https://", "")[:25] in body.replace(" ", "")
     assert body.count("Fonte:") >= 6 + len(names) + 2  # cards, table rows, map, segments
+
+
+def test_benchmarks_at_the_same_scope_with_their_sources(db, tmp_path):
+    """All of Lombardy: Lombardia's latest figure per comparable group, then its year and sources."""
+    _r, text = pdf_of(Filters(provinces=()), "en", tmp_path)
+    body = flat(text)
+    section = body[body.index("Indicators at the same territorial scope"):]
+    latest = rows(db, """WITH l AS (SELECT comparable_group, max(year) AS y FROM mart.indicators
+                            WHERE entity = 'Lombardia' AND value IS NOT NULL GROUP BY ALL)
+                         SELECT l.comparable_group, i.unit, min(i.value), max(i.value), l.y,
+                                list(DISTINCT i.source_url ORDER BY i.source_url)
+                         FROM mart.indicators i JOIN l USING (comparable_group)
+                         WHERE i.entity = 'Lombardia' AND i.year = l.y GROUP BY ALL""")
+    checked = 0
+    for _group, unit, low, high, year, urls in latest:
+        if unit == "EUR":
+            value = f"€{low / 1e9:.1f} bn" + ("" if low == high else f" – €{high / 1e9:.1f} bn")
+        elif unit == "percent":
+            value = f"{low:.1f}%"
+        else:
+            continue
+        found = re.search(rf"Lombardia {re.escape(value)} ?{year} ", section)  # cells may touch
+        assert found, (value, year, section[:600])
+        at = found.start()
+        row = section[at:at + 400]
+        for url in urls:
+            assert "Source: " + url in row, (value, url)
+        checked += 1
+    assert checked >= 3
 
 
 def test_brief_embeds_fonts_and_draws_the_map(db, tmp_path):
@@ -194,6 +219,7 @@ def test_comune_brief(db, tmp_path):
     exp = expected_kpis(db, "comune_code = ?", [code])
     assert re.search(rf"^Organisations\n{exp['organisations']}\n", text, re.M)
     assert "comune=" + code in text
+    assert "No indicator is published for single municipalities" in flat(text)
 
 
 def test_command_line(db, tmp_path, capsys):
