@@ -1,6 +1,7 @@
 # Beauty Valley: two commands do everything on a fresh Debian machine with Python 3.11.
 #   make run    create .venv (requirements.txt), build the warehouse if missing, start the dashboard
-#   make test   create .venv (requirements-dev.txt), install Debian's chromium if missing, run pytest
+#   make test   create .venv (requirements-dev.txt), install Debian's chromium and the PDF libraries
+#               (pango, DejaVu fonts) if missing, run pytest
 #   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
 #   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
 #   make demo-staff  local OIDC provider + the dashboard with staff sign-in (README "Staff data desk")
@@ -16,11 +17,13 @@ PORT       ?= 8501
 # "External URL" at start-up. `make run ADDRESS=0.0.0.0` serves the LAN (and does that lookup).
 ADDRESS    ?= localhost
 CHROMIUM   := /usr/bin/chromium
+# Debian packages WeasyPrint needs for the territory brief (text layout, font subsetting, fonts)
+PDF_DEBS   := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 PIP_FLAGS  := --disable-pip-version-check --no-input
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test build bench demo-staff venv venv-dev chromium clean help
+.PHONY: run test build bench demo-staff venv venv-dev chromium pdf-deps clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -56,16 +59,26 @@ venv-dev:
 	  cat requirements.txt | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
 	fi
 
-# Debian's chromium for the browser tests (Playwright never downloads a browser here).
-chromium:
+# Debian packages: $(call apt_install,<shell test that they are there>,<packages>) installs them
+# with apt-get (as root, or through sudo) only when the test fails.
+define apt_install
 	@set -e; \
-	if [ ! -x $(CHROMIUM) ]; then \
-	  echo ">> installing Debian's chromium"; \
+	if ! $(1); then \
+	  echo ">> installing Debian's $(2)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
 	  elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	  else echo "chromium is missing and neither root nor sudo is available: apt-get install chromium" >&2; exit 1; fi; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium; \
+	  else echo "missing $(2) and neither root nor sudo is available: apt-get install $(2)" >&2; exit 1; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $(2); \
 	fi
+endef
+
+# Debian's chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	$(call apt_install,[ -x $(CHROMIUM) ],chromium)
+
+# Pango and fonts for WeasyPrint (the territory brief PDF).
+pdf-deps:
+	$(call apt_install,dpkg -s $(PDF_DEBS) >/dev/null 2>&1,$(PDF_DEBS))
 
 # --- warehouse -----------------------------------------------------------------------
 $(DB): | venv
@@ -75,7 +88,7 @@ build: venv
 	$(VPY) -m etl build --db $(DB)
 
 # --- dashboard -----------------------------------------------------------------------
-run: venv $(DB)
+run: venv pdf-deps $(DB)
 	@echo ">> Beauty Valley dashboard: http://$(ADDRESS):$(PORT)  (Ctrl+C to stop)"
 	$(VPY) -m streamlit run dashboard.py --server.port $(PORT) --server.address $(ADDRESS) \
 	  --server.headless true --browser.gatherUsageStats false
@@ -87,10 +100,10 @@ demo-staff: venv-dev
 	$(VPY) -m beautyvalley.desk.demo --port $(PORT) --script $(STAFF_APP)
 
 # --- tests and benchmarks ----------------------------------------------------------
-test: venv-dev chromium
+test: venv-dev chromium pdf-deps
 	$(VPY) -m pytest -q
 
-bench: venv-dev chromium
+bench: venv-dev chromium pdf-deps
 	$(VPY) bench/run.py
 
 clean:

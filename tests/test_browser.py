@@ -293,6 +293,30 @@ def test_csv_download_has_the_shown_rows(watched: Watched, fixture_db):
     watched.assert_clean()
 
 
+
+def test_brief_downloads_from_the_overview(watched: Watched, fixture_db):
+    from pypdf import PdfReader
+
+    watched.open("/")
+    button = watched.page.locator("[data-testid=stDownloadButton] button",
+                                  has_text="Scarica la scheda (PDF)").first
+    with watched.page.expect_download(timeout=NAV_TIMEOUT_MS) as dl:
+        button.click()
+    assert dl.value.suggested_filename.startswith("beautyvalley_brief_CR-LO-MI-BG_it_")
+    path = Path(dl.value.path())
+    assert path.read_bytes().startswith(b"%PDF-")
+    reader = PdfReader(str(path))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    assert text.startswith("Scheda territoriale: Cremona, Lodi, Milano, Bergamo") and len(reader.pages) <= 2
+    with duckdb.connect(str(fixture_db), read_only=True) as con:
+        build_id = con.execute("SELECT build_id FROM meta.load_runs ORDER BY finished DESC NULLS LAST "
+                               "LIMIT 1").fetchone()[0]
+        n = con.execute("SELECT count(DISTINCT group_id) FROM mart.organisations "
+                        "WHERE province IN ('CR', 'LO', 'MI', 'BG')").fetchone()[0]
+    assert f"Build {build_id}" in text and f"Organizzazioni {n} Anno:" in text
+    assert "Link alla stessa vista: http://" in text  # the server's own address
+    watched.assert_clean()
+
 def test_hostile_name_is_shown_as_text(watched: Watched):
     watched.open("/explore")
     box = watched.page.locator("[data-testid=stSidebar]").get_by_label("Cerca per nome")

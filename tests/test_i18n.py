@@ -12,7 +12,8 @@ from beautyvalley import filters, i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "app_pages").glob("*.py")),
-           *[ROOT / "beautyvalley" / n for n in ("filters.py", "export.py", "queries.py")]]
+           *[ROOT / "beautyvalley" / n for n in ("filters.py", "export.py", "queries.py", "brief.py",
+                                                 "templates/brief.html")]]
 CALL = re.compile(r"""\bt\(\s*(f?)(["'])([^"']+)\2""")
 
 
