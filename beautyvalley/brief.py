@@ -215,7 +215,7 @@ def map_image(f: Filters, orgs: pd.DataFrame, lang: str) -> str:
         com = queries.comuni_layer(Filters(provinces=()))
         comuni = com[com["comune_code"].isin(f.comuni)]
     svg = maps.static_map_svg(orgs, queries.provinces_layer(), focus=focus_provinces(f),
-                              comuni_df=comuni, lang=lang)
+                              comuni_df=comuni, fmt=i18n.formatter(lang))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 

@@ -619,7 +619,7 @@ def static_map_svg(
     comuni_df: pd.DataFrame | None = None,
     width: float = 640.0,
     height: float = 360.0,
-    lang: str = "it",
+    fmt: Formatter,
 ) -> str:
     """The sites on the province borders as a self-contained SVG document (no basemap, no network).
 
@@ -644,7 +644,7 @@ def static_map_svg(
     fit = comune_rings or chosen
     xs = [pt[0] for rings in fit for ring in rings for pt in ring]
     ys = [pt[1] for rings in fit for ring in rings for pt in ring]
-    pts = points_data(points_df, lang=lang) if len(points_df) else pd.DataFrame(columns=POINT_COLUMNS)
+    pts = points_data(points_df, fmt=fmt) if len(points_df) else pd.DataFrame(columns=POINT_COLUMNS)
     if not xs:  # no geometry: fit the points
         xs, ys = list(pts["lon"]), list(pts["lat"])
     if not xs:

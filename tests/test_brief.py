@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from beautyvalley import brief, maps
+from beautyvalley import brief, i18n, maps
 from beautyvalley.__main__ import main as cli
 from beautyvalley.filters import Filters
 
@@ -40,6 +40,11 @@ def pdf_of(f: Filters, lang: str, tmp_path, name="brief.pdf") -> tuple[PdfReader
     path.write_bytes(data)
     reader = PdfReader(str(path))
     return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def one_decimal(x: float) -> str:
+    """Compact amounts have at most one decimal and drop a trailing zero (the formatting contract)."""
+    return f"{x:.1f}".removesuffix(".0")
 
 
 def flat(text: str) -> str:
@@ -133,7 +138,7 @@ def test_benchmarks_at_the_same_scope_with_their_sources(db, tmp_path):
     checked = 0
     for _group, unit, low, high, year, urls in latest:
         if unit == "EUR":
-            value = f"€{low / 1e9:.1f} bn" + ("" if low == high else f" – €{high / 1e9:.1f} bn")
+            value = f"€{one_decimal(low / 1e9)}B" + ("" if low == high else f" – €{one_decimal(high / 1e9)}B")
         elif unit == "percent":
             value = f"{low:.1f}%"
         else:
@@ -175,7 +180,7 @@ def test_static_map_svg_is_self_contained(db):
     from beautyvalley import queries
 
     orgs = queries.organisations(Filters(provinces=("CR",)))
-    svg = maps.static_map_svg(orgs, queries.provinces_layer(), focus=["CR"])
+    svg = maps.static_map_svg(orgs, queries.provinces_layer(), focus=["CR"], fmt=i18n.formatter("it"))
     located = int(orgs["lat"].notna().sum())
     assert svg.count("<circle") == located and svg.count("<path") == 12  # every Lombard province
     assert re.findall(r"https?://[^\"]+", svg) == ["http://www.w3.org/2000/svg"]
@@ -200,7 +205,8 @@ def test_english_differs_in_language_and_number_format(db, tmp_path):
         UNION ALL SELECT max(revenue_eur) FROM mart.organisations WHERE province = 'CR' AND kind = 'company'
           AND revenue_eur IS NOT NULL AND coalesce(figure_scope, 'company') = 'company' GROUP BY group_id)""")
     assert revenue >= 1e6
-    assert f"€{revenue / 1e6:.1f} m" in en and f"{revenue / 1e6:.1f}".replace(".", ",") + " mln €" in it
+    assert f"€{one_decimal(revenue / 1e6)}M" in en
+    assert one_decimal(revenue / 1e6).replace(".", ",") + " mln €" in flat(it)
 
 
 def test_hostile_text_prints_as_text(db, tmp_path):
