@@ -24,7 +24,7 @@ from .registry import merging
 from .registry.reading import FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex
 from .registry.validation import Context, Validated, validate
-from .sources import classification, geography, indicators, segments
+from .sources import capabilities, classification, geography, indicators, segments
 
 REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 INBOX_IGNORED = {"README.md", ".gitkeep"}
@@ -292,6 +292,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         segs["sort_order"] = range(len(segs))
         con.register("v_segments", segs)
         con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
+        capabilities.stage(con, set(segs["segment"]))  # staging.capabilities, staging.capability_tags
 
     rejected_parts: list[pd.DataFrame] = []
     issue_parts: list[pd.DataFrame] = []
@@ -359,6 +360,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
         _stage_rows(con, rows)
         con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
+        con.execute("CREATE TABLE staging.site_ids AS " + _sql("staging/stg_registry__site_ids.sql"))
         _account(con, reports)
         rejected = pd.concat([p for p in rejected_parts if len(p)], ignore_index=True) if any(len(p) for p in rejected_parts) \
             else pd.DataFrame(columns=["file", "line", "field", "value", "reason"])
@@ -383,6 +385,9 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE mart.segments AS " + _sql("marts/segments.sql"))
         _ateco_in_use(con)
         con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
+        capabilities.stage_tag_keys(con)
+        for name in capabilities.MARTS:
+            con.execute(f"CREATE TABLE mart.{name} AS " + _sql(f"marts/{name}.sql"))
 
     with prog.stage("checks"):
         _checks(con, reports, geo)

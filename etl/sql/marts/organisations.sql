@@ -1,16 +1,7 @@
 -- mart.organisations: one row per organisation site, placed on its comune (centroid) unless a source
--- gave coordinates inside that comune. Ids: the curated org_id, else a slug of name and comune.
-WITH s AS (
-    SELECT *,
-        coalesce(org_id,
-                 trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
-                 || '-' || coalesce(first_comune_code, 'nd')) AS base_id
-    FROM staging.sites
-), ided AS (
-    SELECT *, row_number() OVER (PARTITION BY base_id ORDER BY first_position) AS dup_n FROM s
-)
+-- gave coordinates inside that comune. Ids come from staging.site_ids (stg_registry__site_ids.sql).
 SELECT
-    CASE WHEN dup_n = 1 THEN base_id ELSE base_id || '-' || dup_n END AS org_id,
+    ids.org_id,
     coalesce(i.group_id, trim(regexp_replace(lower(strip_accents(coalesce(nullif(i.first_name_key, ''), i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
     i.name,
     coalesce(i.kind, 'company') AS kind,
@@ -42,6 +33,7 @@ SELECT
     i.source_date,
     i.checked,
     i.note
-FROM ided i
+FROM staging.sites i
+JOIN staging.site_ids ids USING (label)
 LEFT JOIN staging.comuni c ON c.comune_code = i.place.code
-ORDER BY org_id
+ORDER BY ids.org_id
