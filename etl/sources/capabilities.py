@@ -5,7 +5,8 @@ The vocabulary has two levels at most (a capability may name a broader `parent`,
 value-chain segment per capability, Italian and English labels, synonyms and descriptions. Every folded
 label or synonym belongs to one capability only, and a tag that reads like a capability's label or
 synonym must map to that capability, so a search for a label finds exactly its capability.
-Tags are matched folded (`values.fold`: case, accents and punctuation ignored).
+Tags are matched folded (`values.fold`: case, accents and punctuation ignored); a tag that the mapping
+file does not list but that reads like a label or synonym maps to that capability (`via = vocabulary`).
 """
 from __future__ import annotations
 
@@ -99,8 +100,10 @@ def load(segment_codes, capabilities_csv: Path = paths.CAPABILITIES_CSV,
                 raise CapabilitiesError(f"{tname} line {i}: {c!r} is not a capability code")
         if key in owner and owner[key] not in caps:
             raise CapabilitiesError(f"{tname} line {i}: tag {r['tag']!r} names {owner[key]!r} but maps to {', '.join(caps)}")
-        mapping += [{"tag": r["tag"], "tag_key": key, "capability": c} for c in caps]
-    return vocab, pd.DataFrame(mapping, columns=["tag", "tag_key", "capability"])
+        mapping += [{"tag": r["tag"], "tag_key": key, "capability": c, "via": "mapping"} for c in caps]
+    # a tag that reads like a label or synonym (e.g. "flaconi" in a user file) maps to its capability
+    mapping += [{"tag": t, "tag_key": t, "capability": c, "via": "vocabulary"} for t, c in owner.items() if t not in seen]
+    return vocab, pd.DataFrame(mapping, columns=["tag", "tag_key", "capability", "via"])
 
 
 def stage(con, segment_codes, capabilities_csv: Path = paths.CAPABILITIES_CSV,
@@ -113,7 +116,7 @@ def stage(con, segment_codes, capabilities_csv: Path = paths.CAPABILITIES_CSV,
         CAST(synonyms_en AS VARCHAR[]) AS synonyms_en, description_it, description_en,
         sort_order::INTEGER AS sort_order FROM v_capabilities""")
     con.register("v_capability_tags", mapping)
-    con.execute("CREATE TABLE staging.capability_tags AS SELECT tag, tag_key, capability FROM v_capability_tags")
+    con.execute("CREATE TABLE staging.capability_tags AS SELECT tag, tag_key, capability, via FROM v_capability_tags")
     con.unregister("v_capabilities")
     con.unregister("v_capability_tags")
 

@@ -11,7 +11,8 @@ WITH direct AS (
 ), counts AS (
     SELECT capability AS code, count(DISTINCT org_id) AS n FROM rolled GROUP BY capability
 ), tags AS (
-    SELECT capability AS code, list(tag ORDER BY tag) AS tags FROM staging.capability_tags GROUP BY capability
+    SELECT capability AS code, list(tag ORDER BY tag) AS tags FROM staging.capability_tags
+    WHERE via = 'mapping' GROUP BY capability
 )
 SELECT c.code, c.label_it, c.label_en, c.segment, c.parent, c.level, c.synonyms_it, c.synonyms_en,
        coalesce(t.tags, []::VARCHAR[]) AS tags, c.description_it, c.description_en,
