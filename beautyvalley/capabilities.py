@@ -55,6 +55,9 @@ class _Index:
                     seen.add((r.code, k))
                     codes.append(r.code), terms.append(w), keys.append(k)
         self.codes, self.terms, self.keys = codes, terms, keys
+        self.by_key: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            self.by_key.setdefault(k, []).append(i)
         self.split = [k.split() for k in keys]
         self.words = sorted({w for ws in self.split for w in ws})
         self.word_pos = {w: i for i, w in enumerate(self.words)}
@@ -99,12 +102,13 @@ def search(query: str | None, vocab: pd.DataFrame, lang: str = "it") -> pd.DataF
     if len(q) < 2 or vocab.empty:
         return pd.DataFrame(columns=out_cols)
     ix = _index(vocab, lang)
-    whole = process.cdist([q], ix.keys, scorer=fuzz.ratio)[0]  # also the tie-break: the closest word
-    exact = [i for i, k in enumerate(ix.keys) if k == q]
+    exact = ix.by_key.get(q)
     if exact:
+        whole = np.zeros(len(ix.keys))
         score = np.zeros(len(ix.keys))
         score[exact] = EXACT
     else:
+        whole = process.cdist([q], ix.keys, scorer=fuzz.ratio)[0]  # also the tie-break: the closest word
         per_word = [_word_scores(w, ix.words) for w in q.split()]
         # a term matches when every query word matches one of its words; its score is the weakest word's
         word_score = np.array([min(s[tw].max() for s in per_word) for tw in ix.term_words])
@@ -164,14 +168,6 @@ def _with_distance(sites: pd.DataFrame, place) -> pd.DataFrame:
     return sites.assign(distance_km=haversine_km(lat, lon, sites["lat"].to_numpy(float), sites["lon"].to_numpy(float)))
 
 
-def _union(lists) -> list:
-    out: dict = {}
-    for v in lists:
-        for x in (v if v is not None and not isinstance(v, str) else [v] if isinstance(v, str) else []):
-            out.setdefault(x, None)
-    return list(out)
-
-
 # --------------------------------------------------------------------------- finder
 
 def find(sites: pd.DataFrame, place, radius_km: float | None, matches: pd.DataFrame | Sequence[str],
@@ -198,18 +194,21 @@ def find(sites: pd.DataFrame, place, radius_km: float | None, matches: pd.DataFr
         rows = rows.assign(distance_km=np.nan)
     if rows.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    rows = rows.assign(matched=rows["capability"].map(lambda c: word_of[wanted[c]]),
-                       evidence=rows["tag"] + " (" + rows["source"] + " line " + rows["line"].astype(str) + ")")
-    first = ["group_id", "name", "kind", "comune_code", "comune", "province", "lat", "lon", "location_precision",
-             "distance_km", "source_urls", "source_files"]
-    g = rows.groupby("org_id", sort=False)
-    out = g[first].first()
-    for col, src in (("capabilities", "capability"), ("matched", "matched"), ("tags", "tag"), ("evidence", "evidence")):
-        out[col] = g[src].agg(lambda s: list(dict.fromkeys(s)))
-    out = out.reset_index()
+    word = {c: word_of[origin] for c, origin in wanted.items()}
+    rows = rows.sort_values(["distance_km", "name", "org_id"], kind="stable", na_position="last")
+    first = rows.drop_duplicates("org_id")  # one row per site, already in result order
+    ids = first["org_id"].tolist()
+    lists: dict[str, tuple[dict, dict, dict, dict]] = {o: ({}, {}, {}, {}) for o in ids}
+    cols = (rows[c].tolist() for c in ("org_id", "capability", "tag", "source", "line"))  # bulk, not per cell
+    for o, c, t, src, ln in zip(*cols):
+        caps, words, tags, evidence = lists[o]  # dicts as ordered sets
+        caps[c] = words[word[c]] = tags[t] = None
+        evidence[f"{t} ({src} line {ln})"] = None
+    out = first.drop(columns=["capability", "tag", "source", "line"], errors="ignore").reset_index(drop=True)
+    for i, col in enumerate(("capabilities", "matched", "tags", "evidence")):
+        out[col] = [list(lists[o][i]) for o in ids]
     out["approximate"] = out["location_precision"] != "address"
-    out = out.sort_values(["distance_km", "name", "org_id"], kind="stable", na_position="last")
-    return out[RESULT_COLUMNS].reset_index(drop=True)
+    return out[RESULT_COLUMNS]
 
 
 def gaps(place, radius_km: float, sites: pd.DataFrame, vocab: pd.DataFrame,
