@@ -261,3 +261,13 @@ def test_gaps_name_the_missing_capability_and_its_truly_nearest_site(con, sites,
     present = {c for c in vocab["code"] if c not in g.index}
     assert present and g.index.is_unique
     assert set(bc.gaps(crema, 10, sites, vocab, segments=["packaging"])["segment"]) == {"packaging"}
+
+
+def test_capability_sites_apply_the_kind_and_segment_filters(con, sites):
+    labs = bc.capability_sites(con, kinds=["testing_lab"])
+    assert len(labs) and set(labs["kind"]) == {"testing_lab"}
+    assert set(labs["org_id"]) == set(sites.loc[sites["kind"] == "testing_lab", "org_id"])
+    seg = {o for o, s in con.execute("SELECT org_id, segments FROM mart.organisations").fetchall() if "packaging" in s}
+    packed = bc.capability_sites(con, segments=["packaging"])
+    assert len(packed) and set(packed["org_id"]) == seg & set(sites["org_id"])
+    assert bc.capability_sites(con, ["no_such_capability"]).empty
