@@ -15,6 +15,8 @@ labelled SYNTHETIC, and never touches data/beautyvalley.duckdb. All traffic stay
      errors and p95 rerun time
   e  territory brief: time to generate a province's PDF (`python -m beautyvalley brief --prov CR`,
      wall time incl. interpreter start; and in-process with the query caches cleared) (goal < 3 s)
+  f  competence finder: search on a SYNTHETIC 100,000-site warehouse, DuckDB vs pandas
+     (goal < 150 ms median; bench/capability_search.py)
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests" / "hostile"))
 
 import synthetic  # noqa: E402
+from capability_search import part_e as part_f  # noqa: E402
 
 PY = sys.executable
 ROWS: list[tuple[str, str, str, str, str]] = []  # part, measure, value, goal, verdict/ratio
@@ -548,7 +551,7 @@ def write_results(info: dict, parts: str, seconds: float):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--parts", default="a,b,c,d,e")
+    ap.add_argument("--parts", default="a,b,c,d,e,f")
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the SYNTHETIC export (a)")
     ap.add_argument("--orgs", type=int, default=100_000, help="SYNTHETIC organisations (b)")
     ap.add_argument("--sessions", type=int, default=20)
@@ -578,6 +581,8 @@ def main() -> int:
                     part_d(tmp, args.sessions, args.seconds)
                 elif p == "e":
                     part_e(tmp)
+                elif p == "f":
+                    part_f(tmp, row, ok, n_sites=args.orgs)
             except Exception as exc:  # noqa: BLE001 - a failed part is reported, the others still run
                 row(p, "part failed", f"{type(exc).__name__}: {str(exc)[:200]}")
     after = DEFAULT_DB.stat().st_mtime_ns if DEFAULT_DB.exists() else None

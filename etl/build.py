@@ -24,7 +24,7 @@ from .registry import merging
 from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex, load_mergers
 from .registry.validation import Context, Validated, validate
-from .sources import classification, geography, indicators, measures, segments
+from .sources import capabilities, classification, geography, indicators, measures, segments
 
 REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 INBOX_IGNORED = {"README.md", ".gitkeep"}
@@ -344,6 +344,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
         con.register("v_measures", measures.load(paths.MEASURES_CSV))
         con.execute("CREATE TABLE staging.measures AS SELECT * FROM v_measures")
+        capabilities.stage(con, set(segs["segment"]))  # staging.capabilities, staging.capability_tags
 
     rejected_parts: list[pd.DataFrame] = []
     issue_parts: list[pd.DataFrame] = []
@@ -414,6 +415,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
         _stage_rows(con, rows)
         con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
+        con.execute("CREATE TABLE staging.site_ids AS " + _sql("staging/stg_registry__site_ids.sql"))
         _account(con, reports)
         _stage_history(con, history_parts)
         issue_parts.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
@@ -445,6 +447,9 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE mart.measures AS " + _sql("marts/measures.sql"))
         _ateco_in_use(con)
         con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
+        capabilities.stage_tag_keys(con)
+        for name in capabilities.MARTS:
+            con.execute(f"CREATE TABLE mart.{name} AS " + _sql(f"marts/{name}.sql"))
 
     with prog.stage("checks"):
         _checks(con, reports, geo)
