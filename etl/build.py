@@ -415,7 +415,6 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
         _stage_rows(con, rows)
         con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
-        con.execute("CREATE TABLE staging.site_ids AS " + _sql("staging/stg_registry__site_ids.sql"))
         _account(con, reports)
         _stage_history(con, history_parts)
         issue_parts.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
