@@ -215,6 +215,15 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Fonti: registro curato (data/organisations.csv) e vocabolario delle competenze (data/capabilities.csv).',
         'en': 'Sources: curated registry (data/organisations.csv) and capability vocabulary (data/capabilities.csv).',
     },
+    'col.capability_codes': {'it': 'Codici competenze', 'en': 'Capability codes'},
+    'col.capabilities_it': {'it': 'Competenze (italiano)', 'en': 'Capabilities (Italian)'},
+    'col.capabilities_en': {'it': 'Competenze (inglese)', 'en': 'Capabilities (English)'},
+    'coldesc.capability_codes': {
+        'it': 'Codici delle competenze del sito (data/capabilities.csv), separati da « | ».',
+        'en': 'Codes of the site\'s capabilities (data/capabilities.csv), separated by " | ".',
+    },
+    'coldesc.capabilities_it': {'it': 'Le stesse competenze, nomi italiani.', 'en': 'The same capabilities, Italian names.'},
+    'coldesc.capabilities_en': {'it': 'Le stesse competenze, nomi inglesi.', 'en': 'The same capabilities, English names.'},
     # ---- end of issue 12 page block
     # ---- issue 9: status filter, head-count classes, per-field provenance
     'sidebar.status': {'it': 'Stato del sito', 'en': 'Site status'},
