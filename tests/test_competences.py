@@ -182,3 +182,72 @@ def test_the_ring_lies_at_the_radius(lat, lon, km):
     pts = fv.ring(lat, lon, km)
     assert pts[0] == pts[-1] and len(pts) == fv.RING_POINTS + 1
     assert all(abs(km_between(lat, lon, p[1], p[0]) - km) < 0.01 for p in pts)
+
+
+# --------------------------------------------------------------------------- capabilities on the other pages
+
+def fixture_caps(db: Path) -> dict[str, set[str]]:
+    """org_id -> its capability codes, straight from the mart."""
+    out: dict[str, set[str]] = {}
+    for o, c in sql(db, "SELECT org_id, capability FROM mart.organisation_capabilities"):
+        out.setdefault(o, set()).add(c)
+    return out
+
+
+def dashboard(query_params: dict, page_file: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params.update(query_params)
+    at.run()
+    return at.switch_page(page_file).run()
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_explore_table_shows_capabilities_in_the_interface_language(db, lang):
+    at = dashboard({"prov": "all", "lang": lang}, "app_pages/explore.py")
+    assert not at.exception
+    table = at.dataframe[0].value
+    ids = dict(sql(db, "SELECT name, org_id FROM mart.organisations"))
+    caps = fixture_caps(db)
+    for name, shown in zip(table["name"], table["specialties"]):
+        want = {CAPS[c][f"label_{lang}"] for c in caps.get(ids[name], ())}
+        assert set(shown) == want, name
+    assert any(len(s) for s in table["specialties"])
+
+
+def test_explore_csv_carries_capability_codes_and_both_labels(db, monkeypatch):
+    downloads = Downloads(monkeypatch)
+    dashboard({"prov": "all"}, "app_pages/explore.py")
+    name = [n for n in downloads.files if n and n.startswith("beautyvalley_organisations_2")]
+    rows = list(csv.DictReader(io.StringIO(downloads.get(name[0]).decode("utf-8"))))
+    caps = fixture_caps(db)
+    for r in rows:
+        codes = {c for c in r["capability_codes"].split(" | ") if c}
+        assert codes == caps.get(r["org_id"], set())
+        assert set(filter(None, r["capabilities_it"].split(" | "))) == {CAPS[c]["label_it"] for c in codes}
+        assert set(filter(None, r["capabilities_en"].split(" | "))) == {CAPS[c]["label_en"] for c in codes}
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_sectors_treemap_names_capabilities_in_the_interface_language(db, lang):
+    import json
+
+    at = dashboard({"prov": "all", "lang": lang}, "app_pages/sectors.py")
+    treemap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    leaves = {label for label, parent in zip(treemap["labels"], treemap["parents"]) if parent.startswith("seg:")}
+    in_segments = sql(db, """SELECT DISTINCT oc.capability FROM mart.organisation_capabilities oc
+                             JOIN mart.organisations o USING (org_id)
+                             WHERE len(o.segments) > 0 AND coalesce(o.status, 'active') = 'active'""")
+    want = {CAPS[c][f"label_{lang}"] for (c,) in in_segments}
+    assert want and want <= leaves
+    tags = {t for (t,) in sql(db, "SELECT DISTINCT unnest(specialties) FROM mart.organisations")}
+    assert not (leaves & tags) - want  # no raw registry tag is a leaf any more
+
+
+def test_card_shows_capabilities_not_tags(db):
+    from beautyvalley import capability_labels
+
+    org_id = "fx-alfa-crema"
+    card = {"org_id": org_id, "specialties": ["make-up", "lipsticks"]}
+    want = {CAPS[c]["label_en"] for c in fixture_caps(db)[org_id]}
+    assert set(capability_labels.on_card(card, "en")["specialties"]) == want
+    assert set(capability_labels.on_card(card, "it")["specialties"]) == {CAPS[c]["label_it"] for c in fixture_caps(db)[org_id]}
