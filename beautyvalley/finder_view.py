@@ -194,20 +194,22 @@ def ring(lat: float, lon: float, radius_km: float, n: int = RING_POINTS) -> list
 def finder_deck(found: pd.DataFrame, place: Mapping[str, Any] | None, radius_km: float,
                 provinces_df: pd.DataFrame | None, labels: Mapping[str, str], place_label: str, *,
                 fmt: Formatter) -> pdk.Deck:
-    """The organisations found (maps.build_deck, no choropleth), the radius ring and the search point;
-    the view fits the ring (or the points without a place)."""
+    """The organisations found (maps.build_deck, no choropleth), the radius ring and the search point
+    (a red circle outline, drawn under the organisations so that none is hidden); the view fits the
+    ring (or the points without a place)."""
     deck = maps.build_deck(found, None, provinces_df, choropleth=None, labels=labels, fmt=fmt)
     if place is not None:
         lat, lon = float(place["lat"]), float(place["lon"])
         path = ring(lat, lon, radius_km)
-        deck.layers.append(pdk.Layer(
+        under_points = [i for i, layer in enumerate(deck.layers) if layer.id == maps.POINTS_LAYER_ID][0]
+        deck.layers.insert(under_points, pdk.Layer(
             "PathLayer", data=[{"path": path}], id=RING_LAYER_ID, get_path="path", get_color=RING_COLOUR,
             width_units="'pixels'", get_width=2, pickable=False))
-        deck.layers.append(pdk.Layer(
+        deck.layers.insert(under_points + 1, pdk.Layer(  # below the organisations: a ring, not a disc
             "ScatterplotLayer", data=[{"lon": lon, "lat": lat, "tooltip": place_label}], id=PLACE_LAYER_ID,
-            get_position=["lon", "lat"], get_fill_color=PLACE_COLOUR, get_line_color=[255, 255, 255, 255],
-            stroked=True, radius_units="'pixels'", get_radius=7, line_width_units="'pixels'",
-            get_line_width=2, pickable=True))
+            get_position=["lon", "lat"], filled=False, get_line_color=PLACE_COLOUR,
+            stroked=True, radius_units="'pixels'", get_radius=11, line_width_units="'pixels'",
+            get_line_width=3, pickable=True))
         box = pd.DataFrame(path, columns=["lon", "lat"])
         deck.initial_view_state = maps.view_state(box)
     return deck

@@ -251,3 +251,21 @@ def test_card_shows_capabilities_not_tags(db):
     want = {CAPS[c]["label_en"] for c in fixture_caps(db)[org_id]}
     assert set(capability_labels.on_card(card, "en")["specialties"]) == want
     assert set(capability_labels.on_card(card, "it")["specialties"]) == {CAPS[c]["label_it"] for c in fixture_caps(db)[org_id]}
+
+
+def test_deck_has_ring_and_search_point_under_the_organisations(db):
+    import pandas as pd
+
+    from beautyvalley.l10n import Formatter
+
+    found = pd.DataFrame({"org_id": ["a"], "group_id": ["a"], "name": ["SYNTHETIC A"], "kind": ["company"],
+                          "lat": [45.36], "lon": [9.68], "location_precision": ["comune"], "comune": ["Crema"],
+                          "province": ["CR"]})
+    deck = fv.finder_deck(found, {"lat": 45.3637, "lon": 9.6841}, 20, None, {}, "Crema (CR)", fmt=Formatter("it"))
+    ids = [layer.id for layer in deck.layers]
+    assert ids.index(fv.RING_LAYER_ID) < ids.index("organisations")
+    assert ids.index(fv.PLACE_LAYER_ID) < ids.index("organisations")
+    ring = next(layer for layer in deck.layers if layer.id == fv.RING_LAYER_ID).data[0]["path"]
+    lats = [p[1] for p in ring]
+    # the view is centred on the ring
+    assert abs(deck.initial_view_state.latitude - (min(lats) + max(lats)) / 2) < 1e-6
