@@ -269,3 +269,13 @@ def test_deck_has_ring_and_search_point_under_the_organisations(db):
     lats = [p[1] for p in ring]
     # the view is centred on the ring
     assert abs(deck.initial_view_state.latitude - (min(lats) + max(lats)) / 2) < 1e-6
+
+
+def test_language_switch_keeps_the_picked_codes_and_relabels_them(db):
+    at = page({"near": CREMA})
+    at.multiselect(key="cp_caps").set_value(["make_up"]).run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.multiselect(key="cp_caps").value == ["make_up"]
+    assert at.selectbox(key="cp_near").value == CREMA
+    assert set(results(at)["capabilities"].explode()) == {CAPS["make_up"]["label_en"]}
