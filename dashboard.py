@@ -25,17 +25,17 @@ except Exception as exc:  # the app cannot work without a warehouse: say why and
     st.exception(exc)
     st.stop()
 
-filters.init_from_url()
-
 PAGES = [
     st.Page("app_pages/overview.py", title=t("page.overview"), url_path="overview", default=True),
     st.Page("app_pages/map.py", title=t("page.map"), url_path="map"),
     st.Page("app_pages/sectors.py", title=t("page.sectors"), url_path="sectors"),
     st.Page("app_pages/benchmarks.py", title=t("page.benchmarks"), url_path="benchmarks"),
     st.Page("app_pages/explore.py", title=t("page.explore"), url_path="explore"),
+    st.Page("app_pages/competences.py", title=t("page.competences"), url_path="competences"),
     st.Page("app_pages/sources.py", title=t("page.sources"), url_path="sources"),
 ]
 page = st.navigation(PAGES)
+filters.init_from_url(page.url_path)  # after navigation: the page decides who owns ?q=
 
 with st.sidebar:
     filters.render_language_switch()
@@ -43,6 +43,6 @@ with st.sidebar:
     build = queries.build_info()
     st.caption(t("sidebar.build", build_id=build["build_id"], date=i18n.fmt_date(build["date"])))
 
-filters.sync_url(current)
+filters.sync_url(current, page.url_path)
 filters.show_notices()
 page.run()

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from beautyvalley import export, filters, i18n, queries
+from beautyvalley import capability_labels, export, filters, i18n, queries
 from beautyvalley.formatting import as_list, first_url, md_escape
 
 t = i18n.t
@@ -25,6 +25,8 @@ view = orgs[SHOWN].copy()
 for col in ("kind", *i18n.CODED_FIELDS):
     if col in view.columns:
         view[col] = view[col].map(lambda v, c=col: i18n.code_label(c, v, lang))
+view["specialties"] = capability_labels.labels(orgs["org_id"], lang)  # issue 12: capabilities, not tags
+orgs = capability_labels.with_export_columns(orgs)  # exports: codes and both labels
 view.insert(1, "source", [next(iter(as_list(u)), None) for u in orgs["source_urls"]])
 st.dataframe(
     view, hide_index=True, width="stretch", height=420,
@@ -32,7 +34,7 @@ st.dataframe(
         **{c: st.column_config.Column(i18n.column_label(c), help=i18n.column_help(c) or None)
            for c in SHOWN},
         "segments": st.column_config.ListColumn(i18n.column_label("segments")),
-        "specialties": st.column_config.ListColumn(i18n.column_label("specialties")),
+        "specialties": st.column_config.ListColumn(t("cp.col_capabilities")),
         "source_urls": st.column_config.ListColumn(i18n.column_label("source_urls")),
         "website": st.column_config.LinkColumn(i18n.column_label("website")),
         "source": st.column_config.LinkColumn(t("common.source"), help=t("explore.source_help")),

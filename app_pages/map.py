@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beautyvalley import filters, i18n, maps, provenance, queries
+from beautyvalley import capability_labels, filters, i18n, maps, provenance, queries
 from beautyvalley.formatting import (
     as_list, card_rows, html_escape, md_escape, selected_org_id, source_line,
 )
@@ -95,6 +95,7 @@ if selected_id is None:
     st.info(t("map.select_hint"))
 else:
     card = queries.org_card(selected_id)
+    card = capability_labels.on_card(card, lang) if card is not None else None  # issue 12
     if card is None:
         st.warning(t("map.not_found"))
     else:

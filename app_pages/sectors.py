@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beautyvalley import charts, filters, i18n, queries
+from beautyvalley import capability_labels, charts, filters, i18n, queries
 
 t = i18n.t
 f = filters.current()
@@ -21,7 +21,7 @@ common = {**seg_labels, **prov_labels, "n": t("overview.organisations"),
           "x_title": t("common.province"), "y_title": t("overview.organisations")}
 
 st.subheader(t("sectors.treemap"))
-spec = queries.segment_specialties(f).rename(columns={"organisations": "n"})
+spec = capability_labels.treemap_rows(f, lang)  # capabilities in the interface language (issue 12)
 if spec.empty:
     filters.empty_result(key="reset_filters_0")
 else:

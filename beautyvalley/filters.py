@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from beautyvalley import i18n, queries
+from beautyvalley import finder_view, i18n, queries
 from beautyvalley.formatting import md_escape
 
 DEFAULT_PROVINCES: tuple[str, ...] = ("CR", "LO", "MI", "BG")
@@ -166,8 +166,9 @@ def _add_notice(notice: tuple[str, dict[str, str]]) -> None:
     st.session_state.setdefault(_NOTICES, []).append(notice)
 
 
-def init_from_url() -> None:
-    """Seed the filter widgets from the URL once per session; invalid values become notices."""
+def init_from_url(page: str = "") -> None:
+    """Seed the filter widgets from the URL once per session; invalid values become notices.
+    `page`: the url_path of the page opened (the competence finder owns cap, q, near, km)."""
     if st.session_state.get(_INIT_FLAG):
         return
     notices: list[tuple[str, dict[str, str]]] = []
@@ -203,10 +204,11 @@ def init_from_url() -> None:
 
     st.session_state[FIELDS["statuses"][1]] = _statuses_from_url(keep)
 
-    raw_q = st.query_params.get("q", "")
+    raw_q = "" if finder_view.owns_param(page, "q") else st.query_params.get("q", "")
     st.session_state[FIELDS["name"][1]] = _clean_text(raw_q or "")
 
     known = {p for p, _ in FIELDS.values()} | {LANG_PARAM}
+    known |= _init_page_from_url(page, notices)
     for param in st.query_params:
         if param not in known:
             notices.append(("notice.unknown_param", {"param": param, "value": ""}))
@@ -215,6 +217,18 @@ def init_from_url() -> None:
         _add_notice(n)
     st.session_state[_INIT_FLAG] = True
     st.session_state[_NOTICE_STATE] = _state_filters()
+
+
+def _init_page_from_url(page: str, notices: list) -> set[str]:
+    """The competence finder's own URL parameters (finder_view): seed its widgets; the params it owns."""
+    if page != finder_view.PAGE:
+        return set()
+    state, bad = finder_view.parse_url(
+        st.query_params.get_all, finder_view.vocabulary()["code"].tolist(),
+        lambda code: code in set(finder_view.places()["comune_code"]))
+    st.session_state.update(state)
+    notices.extend(bad)
+    return set(finder_view.PARAMS)
 
 
 def _statuses_from_url(keep: Callable[[str, list[str], list[str]], list[str]]) -> list[str]:
@@ -394,13 +408,18 @@ def show_notices() -> None:
 # 3. Session state -> URL
 
 
-def sync_url(f: Filters | None = None) -> None:
-    """Make the URL reproduce the current view (only touches the URL when it differs)."""
+def sync_url(f: Filters | None = None, page: str = "") -> None:
+    """Make the URL reproduce the current view (only touches the URL when it differs); on the
+    competence finder (`page`) its own parameters replace the name filter's q."""
     f = f or current()
-    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in f.query_params().items()}
+    params = f.query_params()
+    if page == finder_view.PAGE:
+        params = {k: v for k, v in params.items() if not finder_view.owns_param(page, k)}
+        params.update(finder_view.query_params(st.session_state))
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     if have != wanted:
-        st.query_params.from_dict(f.query_params())
+        st.query_params.from_dict(params)
 
 
 def permalink(f: Filters | None = None, base_url: str | None = None) -> str:

@@ -139,6 +139,92 @@ def fmt_date(value: Any, lang: str | None = None) -> str:
 # dictionary, "kind.*" the organisation kinds, "metric.*" indicator names.
 
 TEXTS: dict[str, dict[str, str]] = {
+    # ---- issue 12: competence finder page (app_pages/competences.py)
+    'page.competences': {'it': 'Competenze', 'en': 'Capabilities'},
+    'cp.title': {'it': 'Competenze: chi sa fare cosa, e dove', 'en': 'Capabilities: who can do what, and where'},
+    'cp.intro': {
+        'it': 'Cerca una competenza (parole italiane o inglesi, sinonimi, parole parziali) o sceglila dall\'elenco, poi indica un comune e un raggio.',
+        'en': 'Search a capability (Italian or English words, synonyms, partial words) or pick it from the list, then give a comune and a radius.',
+    },
+    'cp.search': {'it': 'Cerca una competenza', 'en': 'Search a capability'},
+    'cp.search_placeholder': {'it': 'es. flaconi airless, test SPF, terzista', 'en': 'e.g. airless bottles, SPF testing, contract manufacturer'},
+    'cp.search_help': {
+        'it': 'Italiano o inglese; accetta sinonimi, inizi di parola e piccoli errori di battitura.',
+        'en': 'Italian or English; synonyms, beginnings of words and small typos are accepted.',
+    },
+    'cp.picker': {'it': 'Oppure scegli le competenze', 'en': 'Or pick capabilities'},
+    'cp.picker_placeholder': {'it': 'Nessuna scelta', 'en': 'None picked'},
+    'cp.near': {'it': 'Vicino a (comune)', 'en': 'Near (comune)'},
+    'cp.near_placeholder': {'it': 'Qualsiasi comune italiano', 'en': 'Any Italian comune'},
+    'cp.near_help': {'it': 'Scrivi il nome di un comune italiano.', 'en': 'Type the name of an Italian comune.'},
+    'cp.km': {'it': 'Raggio (km, in linea d\'aria)', 'en': 'Radius (km, straight line)'},
+    'cp.km_help': {
+        'it': 'Distanza in linea d\'aria dal centro del comune scelto, non per strada.',
+        'en': 'Straight-line distance from the chosen comune\'s centre, not by road.',
+    },
+    'cp.sidebar_applies': {
+        'it': 'Si applicano i filtri «Tipo» e «Segmento» della barra laterale; territorio e nome no (conta il raggio).',
+        'en': 'The sidebar\'s "Kind" and "Segment" filters apply; territory and name do not (the radius does).',
+    },
+    'cp.nothing_asked': {'it': 'Scrivi o scegli una competenza per vedere chi la offre.', 'en': 'Type or pick a capability to see who offers it.'},
+    'cp.no_capability': {'it': 'Nessuna competenza corrisponde a «{q}».', 'en': 'No capability matches "{q}".'},
+    'cp.looking_for': {'it': 'Competenze cercate:', 'en': 'Capabilities searched:'},
+    'cp.within': {'it': 'entro {km} km da {place}', 'en': 'within {km} km of {place}'},
+    'cp.anywhere': {'it': 'ovunque (nessun comune scelto)', 'en': 'anywhere (no comune chosen)'},
+    'cp.count': {'it': '{n} organizzazioni {where}', 'it_one': '1 organizzazione {where}',
+                 'en': '{n} organisations {where}', 'en_one': '1 organisation {where}'},
+    'cp.straight_line': {
+        'it': 'Distanze in linea d\'aria (circolo massimo) dal centro del comune scelto; ordinate dalla più vicina.',
+        'en': 'Straight-line (great-circle) distances from the chosen comune\'s centre; nearest first.',
+    },
+    'cp.no_results': {'it': 'Nessuna organizzazione con queste competenze nel raggio.', 'en': 'No organisation with these capabilities inside the radius.'},
+    'cp.about': {'it': 'circa (centro del comune)', 'en': 'about (comune centre)'},
+    'cp.about_help': {
+        'it': '«circa»: il sito è collocato al centro del suo comune, non all\'indirizzo; la distanza è approssimata.',
+        'en': '"about": the site is placed at its comune\'s centre, not at its address; the distance is approximate.',
+    },
+    'cp.col_name': {'it': 'Organizzazione', 'en': 'Organisation'},
+    'cp.col_kind': {'it': 'Tipo', 'en': 'Kind'},
+    'cp.col_capabilities': {'it': 'Competenze', 'en': 'Capabilities'},
+    'cp.col_capability': {'it': 'Competenza', 'en': 'Capability'},
+    'cp.col_matched': {'it': 'Parola trovata', 'en': 'Matched word'},
+    'cp.col_distance': {'it': 'Distanza (km)', 'en': 'Distance (km)'},
+    'cp.col_location': {'it': 'Posizione', 'en': 'Location'},
+    'cp.col_comune': {'it': 'Comune', 'en': 'Comune'},
+    'cp.col_sources': {'it': 'Fonti', 'en': 'Sources'},
+    'cp.col_segment': {'it': 'Segmento', 'en': 'Segment'},
+    'cp.col_nearest': {'it': 'Più vicina fuori dal raggio', 'en': 'Nearest outside the radius'},
+    'cp.col_nearest_km': {'it': 'Distanza (km)', 'en': 'Distance (km)'},
+    'cp.csv': {'it': 'Scarica i risultati (CSV)', 'en': 'Download the results (CSV)'},
+    'cp.csv_help': {
+        'it': 'Le righe mostrate, con codici e nomi italiani e inglesi delle competenze, prove e fonti.',
+        'en': 'The rows shown, with capability codes and Italian and English names, evidence and sources.',
+    },
+    'cp.map_note': {
+        'it': 'Cerchio rosso: il raggio attorno al punto di ricerca (centro del comune). I siti «circa» sono sparsi attorno al centro del loro comune.',
+        'en': 'Red circle: the radius around the search point (the comune\'s centre). "About" sites are spread around their comune\'s centre.',
+    },
+    'cp.gaps_title': {'it': 'Anelli mancanti vicino al luogo', 'en': 'Gaps near a place'},
+    'cp.gaps_pick_place': {'it': 'Scegli un comune per vedere quali competenze della filiera mancano nel raggio.', 'en': 'Pick a comune to see which value-chain capabilities are missing inside the radius.'},
+    'cp.gaps_note': {
+        'it': 'Competenze della filiera senza alcuna organizzazione entro {km} km da {place}, con la più vicina fuori dal raggio (vuoto: nessuna nel registro).',
+        'en': 'Value-chain capabilities with no organisation within {km} km of {place}, with the nearest one outside the radius (empty: none in the registry).',
+    },
+    'cp.gaps_none': {'it': 'Ogni competenza della filiera è presente nel raggio.', 'en': 'Every value-chain capability is present inside the radius.'},
+    'cp.sources_note': {
+        'it': 'Fonti: registro curato (data/organisations.csv) e vocabolario delle competenze (data/capabilities.csv).',
+        'en': 'Sources: curated registry (data/organisations.csv) and capability vocabulary (data/capabilities.csv).',
+    },
+    'col.capability_codes': {'it': 'Codici competenze', 'en': 'Capability codes'},
+    'col.capabilities_it': {'it': 'Competenze (italiano)', 'en': 'Capabilities (Italian)'},
+    'col.capabilities_en': {'it': 'Competenze (inglese)', 'en': 'Capabilities (English)'},
+    'coldesc.capability_codes': {
+        'it': 'Codici delle competenze del sito (data/capabilities.csv), separati da « | ».',
+        'en': 'Codes of the site\'s capabilities (data/capabilities.csv), separated by " | ".',
+    },
+    'coldesc.capabilities_it': {'it': 'Le stesse competenze, nomi italiani.', 'en': 'The same capabilities, Italian names.'},
+    'coldesc.capabilities_en': {'it': 'Le stesse competenze, nomi inglesi.', 'en': 'The same capabilities, English names.'},
+    # ---- end of issue 12 page block
     # ---- issue 9: status filter, head-count classes, per-field provenance
     'sidebar.status': {'it': 'Stato del sito', 'en': 'Site status'},
     'sidebar.any_status': {'it': 'Tutti gli stati', 'en': 'Any status'},

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "map", "sectors", "benchmarks", "explore", "sources"]
+PAGES = ["overview", "map", "sectors", "benchmarks", "explore", "sources", "competences"]
 HOSTILE = "<img src=x onerror=alert(1)>"
 FORMULA_PREFIX = "=HYPERLINK("
 BEAUTY_VALLEY = ("CR", "LO", "MI", "BG")
