@@ -805,14 +805,6 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'CSV (UTF-8)',
         'en': 'CSV (UTF-8)',
     },
-    'explore.excel_csv': {
-        'it': 'CSV per Excel (italiano)',
-        'en': 'CSV for Excel (Italian)',
-    },
-    'explore.excel_help': {
-        'it': 'Separatore «;», virgola decimale, UTF-8 con BOM: si apre correttamente in Excel con impostazioni italiane.',
-        'en': "';' separator, decimal comma, UTF-8 with BOM: opens correctly in Excel with Italian settings.",
-    },
     'explore.geojson': {
         'it': 'GeoJSON (punti)',
         'en': 'GeoJSON (points)',
@@ -833,10 +825,6 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Indicatori in CSV',
         'en': 'Indicators as CSV',
     },
-    'explore.ind_excel_csv': {
-        'it': 'Indicatori in CSV per Excel (italiano)',
-        'en': 'Indicators as CSV for Excel (Italian)',
-    },
     'explore.cite': {
         'it': 'Come citare',
         'en': 'How to cite',
@@ -855,6 +843,42 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Beauty Valley – mappa aperta del cluster cosmetico lombardo, build {build_id} del {date}. Selezione: {filters}. Disponibile su: {link}',
         'en': 'Beauty Valley – open map of the Lombard cosmetics cluster, build {build_id} of {date}. Selection: {filters}. Available at: {link}',
     },
+    # ---- issue 13 (map place names, organisation card, share link, XLSX): one block
+    'xlsx.sheet_data': {'it': 'Dati', 'en': 'Data'},
+    'xlsx.sheet_organisations': {'it': 'Organizzazioni', 'en': 'Organisations'},
+    'xlsx.sheet_indicators': {'it': 'Indicatori', 'en': 'Indicators'},
+    'xlsx.sheet_sources': {'it': 'Fonti', 'en': 'Sources'},
+    'xlsx.sheet_dictionary': {'it': 'Dizionario', 'en': 'Dictionary'},
+    'xlsx.build': {'it': 'Build del magazzino dati', 'en': 'Warehouse build'},
+    'xlsx.build_date': {'it': 'Data della build', 'en': 'Build date'},
+    'xlsx.citation': {'it': 'Come citare', 'en': 'How to cite'},
+    'xlsx.link': {'it': 'Link alla stessa vista', 'en': 'Link to the same view'},
+    'xlsx.licences': {'it': 'Licenze', 'en': 'Licences'},
+    'xlsx.precision_header': {'it': 'Precisione di {column}', 'en': 'Precision of {column}'},
+    'xlsx.precision_help': {
+        'it': 'Quanto è precisa la data accanto: una data parziale (solo anno o anno e mese) è scritta come il primo giorno del periodo.',
+        'en': 'How precise the date beside it is: a partial date (year only, or year and month) is written as the first day of the period.',
+    },
+    'xlsx.precision_codes': {
+        'it': 'day = giorno; month = mese (data = primo del mese); year = anno (data = 1° gennaio)',
+        'en': 'day = day; month = month (date = first of the month); year = year (date = 1 January)',
+    },
+    'xlsx.dict_column': {'it': 'colonna', 'en': 'column'},
+    'xlsx.dict_header': {'it': 'intestazione', 'en': 'header'},
+    'xlsx.dict_type': {'it': 'tipo', 'en': 'type'},
+    'xlsx.dict_unit': {'it': 'unità', 'en': 'unit'},
+    'xlsx.dict_meaning': {'it': 'significato', 'en': 'meaning'},
+    'xlsx.dict_codes': {'it': 'codici ed etichette', 'en': 'codes and labels'},
+    'xlsx.button': {'it': 'Excel / LibreOffice (XLSX)', 'en': 'Excel / LibreOffice (XLSX)'},
+    'xlsx.button_help': {
+        'it': 'Per Excel, LibreOffice e Numbers: codici ISTAT, ATECO e partita IVA come testo (con gli zeri iniziali), date come date, numeri come numeri, fonti come link; fogli Fonti e Dizionario.',
+        'en': 'For Excel, LibreOffice and Numbers: ISTAT, ATECO and VAT codes as text (leading zeros kept), dates as dates, numbers as numbers, sources as links; Sources and Dictionary sheets.',
+    },
+    'xlsx.csv_help': {
+        'it': 'Per R, Python, database e programmi che leggono CSV: UTF-8, virgola come separatore, punto decimale. Un foglio di calcolo che apre il CSV toglie gli zeri iniziali dei codici: usate l\'XLSX.',
+        'en': 'For R, Python, databases and programs that read CSV: UTF-8, comma separator, decimal point. A spreadsheet opening the CSV drops the leading zeros of codes: use the XLSX.',
+    },
+    'xlsx.ind_button': {'it': 'Indicatori per Excel / LibreOffice (XLSX)', 'en': 'Indicators for Excel / LibreOffice (XLSX)'},
     'sources.title': {
         'it': 'Fonti e qualità dei dati',
         'en': 'Sources and data quality',
