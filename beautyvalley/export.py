@@ -358,3 +358,68 @@ def to_xlsx(df: pd.DataFrame, build: dict[str, Any], lang: str, *, sheet: str = 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------
+# Citations: publisher, data licence and access date from configuration; text, BibTeX, CSL-JSON
+
+PUBLISHER_ENV, LICENCE_ENV = "BEAUTYVALLEY_PUBLISHER", "BEAUTYVALLEY_DATA_LICENCE"
+DEFAULT_PUBLISHER = "Beauty Valley"
+# what data/README.md "Licences to credit" states; set $BEAUTYVALLEY_DATA_LICENCE for the compilation's own
+DEFAULT_LICENCE = "CC BY 4.0 (ISTAT/Openpolis geography, ISTAT ATECO); facts belong to the cited pages"
+
+
+def publication() -> dict[str, str]:
+    import os
+    return {"publisher": os.environ.get(PUBLISHER_ENV, "").strip() or DEFAULT_PUBLISHER,
+            "licence": os.environ.get(LICENCE_ENV, "").strip() or DEFAULT_LICENCE}
+
+
+def citation_full(build: dict[str, Any], filters_in_words: str, link: str, lang: str,
+                  accessed: dt.date | None = None) -> str:
+    """The citation with publisher, licence, build, selection, link and access date."""
+    accessed = accessed or dt.date.today()
+    fmt = i18n.formatter(lang)
+    pub = publication()
+    return i18n.t("cite.full", lang=lang, publisher=pub["publisher"], licence=pub["licence"],
+                  year=str(build.get("date") or "")[:4] or "n.d.", build_id=build.get("build_id", ""),
+                  date=fmt.date(build.get("date")), filters=filters_in_words, link=link,
+                  accessed=fmt.date(accessed.isoformat()))
+
+
+def _bib_escape(text: str) -> str:
+    return re.sub(r"([{}\\\\%&$#_^~])", r"\\\1", str(text))
+
+
+def citation_bibtex(build: dict[str, Any], filters_in_words: str, link: str,
+                    accessed: dt.date | None = None) -> str:
+    accessed = accessed or dt.date.today()
+    pub = publication()
+    key = "beautyvalley_" + re.sub(r"[^A-Za-z0-9]", "", str(build.get("build_id", "")))[:24]
+    fields = {
+        "title": f"Beauty Valley: open map of the Lombard cosmetics cluster (build {build.get('build_id', '')})",
+        "author": "{" + pub["publisher"] + "}", "publisher": pub["publisher"],
+        "year": str(build.get("date") or "")[:4], "date": str(build.get("date") or ""),
+        "version": str(build.get("build_id", "")), "url": link, "urldate": accessed.isoformat(),
+        "note": f"Selection: {filters_in_words}. Data licence: {pub['licence']}",
+    }
+    body = ",\n".join(
+        f"  {k} = {{{v if k in ('url', 'author') else _bib_escape(v)}}}" for k, v in fields.items())
+    return f"@dataset{{{key},\n{body}\n}}\n"
+
+
+def citation_csl(build: dict[str, Any], filters_in_words: str, link: str,
+                 accessed: dt.date | None = None) -> str:
+    accessed = accessed or dt.date.today()
+    pub = publication()
+    date = partial_date(build.get("date"))[0]
+    item = {
+        "id": "beautyvalley-" + str(build.get("build_id", "")), "type": "dataset",
+        "title": "Beauty Valley: open map of the Lombard cosmetics cluster",
+        "author": [{"literal": pub["publisher"]}], "publisher": pub["publisher"],
+        "version": str(build.get("build_id", "")), "URL": link,
+        "issued": {"date-parts": [[date.year, date.month, date.day]]} if isinstance(date, dt.date) else {},
+        "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
+        "note": f"Selection: {filters_in_words}. Data licence: {pub['licence']}",
+    }
+    return json.dumps([item], ensure_ascii=False, indent=1)
