@@ -48,6 +48,7 @@ labels = {
     "employees": t("col.employees"), "approximate_location": t("map.approximate_short"),
     "organisations": t("map.sites_here"), "per_10000": t("map.choropleth_density"),
     "population": t("map.population"),
+    **{f"scope_{sc}": i18n.code_label("figure_scope", sc, lang) for sc in ("site", "company", "group")},
 }
 choropleth = None if mode == "off" else mode
 # the view: from the link (view=lat,lon,zoom) until "fit to results" or a filter change, else the fit

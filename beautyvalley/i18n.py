@@ -910,8 +910,8 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'The public basemap is downloaded from Carto: if it does not appear, the network blocks it.',
     },
     'map.place_names_note': {
-        'it': 'Nomi dei luoghi: capoluoghi sempre, altri comuni (da 3.000 abitanti) man mano che si ingrandisce.',
-        'en': 'Place names: province capitals always, other comuni (from 3,000 inhabitants) as you zoom in.',
+        'it': 'Nomi dei luoghi: capoluoghi sempre, altri comuni (da 5.000 abitanti) man mano che si ingrandisce.',
+        'en': 'Place names: province capitals always, other comuni (from 5,000 inhabitants) as you zoom in.',
     },
     'share.button': {'it': 'Copia link', 'en': 'Copy link'},
     'share.help': {

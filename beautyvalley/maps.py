@@ -526,8 +526,8 @@ PLACE_LAYER_CAPITALS = "place-names-capitals"
 PLACE_LAYER_COMUNI = "place-names-comuni"
 PLACE_TEXT_COLOUR = (35, 31, 32, 255)
 PLACE_HALO_COLOUR = (255, 255, 255, 235)
-# comuni smaller than this are never labelled (about 600 of Lombardy's 1,500 comuni stay)
-PLACE_MIN_POPULATION = 3_000
+# comuni smaller than this are never labelled (capitals always are)
+PLACE_MIN_POPULATION = 5_000
 
 
 def capitals(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None) -> set[str]:
@@ -591,7 +591,7 @@ def place_name_layers(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None
         pdk.Layer("TextLayer", data=others, id=PLACE_LAYER_COMUNI, get_size=12, font_weight=400,
                   extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
                   get_collision_priority="priority", collision_group="'place-names'",
-                  collision_test_props={"sizeScale": 1.6}, **common),
+                  collision_test_props={"sizeScale": 2.6}, **common),
         pdk.Layer("TextLayer", data=caps, id=PLACE_LAYER_CAPITALS, get_size=15, font_weight=700, **common),
     ]
 
