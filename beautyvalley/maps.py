@@ -550,7 +550,8 @@ def place_names_data(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None,
     """name, lon, lat, capital, priority of the comuni to label (centroids and population
     of ``mart.comuni``): every province capital, and comuni of at least ``min_population``
     inhabitants; priority grows with population, capitals first."""
-    if comuni_df is None or not len(comuni_df):
+    needed = {"comune_code", "name", "province", "lat", "lon", "population"}
+    if comuni_df is None or not len(comuni_df) or not needed <= set(comuni_df.columns):
         return pd.DataFrame(columns=["name", "lon", "lat", "capital", "priority", "population"])
     caps = capitals(comuni_df, provinces_df)
     df = comuni_df.dropna(subset=["lat", "lon", "name"])
