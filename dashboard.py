@@ -45,6 +45,11 @@ with st.sidebar:
 
 filters.sync_url(current)
 filters.show_notices()
+# a visible, worded "Filtri / Filters" control when the sidebar is collapsed (phone), not a bare "»"
+st.html("<style>[data-testid=stExpandSidebarButton]{width:auto;padding:0 .6rem;gap:.3rem;"
+        "border:1px solid rgba(49,51,63,.3);border-radius:.5rem;background:#fff}"
+        "[data-testid=stExpandSidebarButton]::after{content:'" + t("share.filters_button").replace("'", "") +
+        "';font-weight:600;font-size:.95rem}</style>")
 st.session_state["_bv_on_map_page"] = page.url_path == "map"
 share_slot = st.container(key="bv_share_row")  # filled after the page ran: it knows the map's view
 page.run()

@@ -914,6 +914,7 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'Place names: province capitals always, other comuni (from 5,000 inhabitants) as you zoom in.',
     },
     'share.button': {'it': 'Copia link', 'en': 'Copy link'},
+    'share.filters_button': {'it': 'Filtri', 'en': 'Filters'},
     'share.help': {
         'it': 'Il link riproduce questa vista: filtri, organizzazione scelta, modalità e inquadratura della mappa, confronti.',
         'en': 'The link reproduces this view: filters, chosen organisation, map mode and view, comparisons.',
