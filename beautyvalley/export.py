@@ -248,7 +248,7 @@ def _dictionary_rows(df: pd.DataFrame, columns: list[str], lang: str) -> list[li
         if col in _XLSX_CODED and col in df.columns:
             seen = sorted({str(v) for v in df[col].dropna()})
             if col == "status":
-                codes = "; ".join(f"{c} = {i18n.t('status.' + c, lang=lang) if i18n.has('status.' + c) else c}"
+                codes = "; ".join(f"{c} = {i18n.t(f'status.{c}', lang=lang) if i18n.has(f'status.{c}') else c}"
                                   for c in seen)
             else:
                 codes = "; ".join(f"{c} = {i18n.code_label(col, c, lang)}" for c in seen)

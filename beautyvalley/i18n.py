@@ -889,7 +889,7 @@ TEXTS: dict[str, dict[str, str]] = {
     'card.site_type': {'it': 'Tipo di sede', 'en': 'Site type'},
     'card.cluster_role': {'it': 'Ruolo nel Cluster', 'en': 'Role in the cluster'},
     'card.note': {'it': 'Nota', 'en': 'Note'},
-    'card.note_in_english': {'it': '(nota disponibile solo in inglese)', 'en': ''},
+    'card.note_in_english': {'it': '(nota disponibile solo in inglese)', 'en': '(note in English only)'},
     'card.sources': {'it': 'Fonti', 'en': 'Sources'},
     'card.no_source': {'it': 'nessuna fonte', 'en': 'no source'},
     'card.details': {'it': 'Dettagli', 'en': 'Details'},
