@@ -23,11 +23,14 @@ if points.empty:
 st.html("""<style>
 @media (max-width: 640px) {
   .st-key-bv_map_row [data-testid=stHorizontalBlock] { flex-direction: column-reverse; }
+  .st-key-bv_map_row [data-testid=stHorizontalBlock] [data-testid=stHorizontalBlock] { flex-direction: row; }
   .st-key-bv_map_area iframe, .st-key-bv_map_area [data-testid=stDeckGlJsonChart] { max-height: 58vh; }
 }
 </style>""")
 
-c1, c2, c3 = st.columns([3, 1, 1])
+row = st.container(key="bv_map_row")
+map_col, card_col = row.columns([3, 2], gap="medium")  # on a phone the card comes first (CSS above)
+c1, c2, c3 = map_col.columns([3, 2, 2])
 mode = c1.radio(
     t("map.choropleth"), options=list(view_state.MAP_MODES), horizontal=True,
     key=filters.code_widget(view_state.MODE_KEY), persist_state="session",
@@ -72,8 +75,6 @@ deck = maps.build_deck(
     map_style=maps.BLANK_STYLE,
     view=view,
 )
-row = st.container(key="bv_map_row")
-map_col, card_col = row.columns([3, 2], gap="medium")
 with map_col.container(key="bv_map_area"):
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
                             height=540)

@@ -162,7 +162,7 @@ def test_xlsx_download_has_types_and_no_formula(chromium, server, fixture_db):
         button.click()
     fname = dl.value.suggested_filename
     assert fname.startswith("beautyvalley_organisations_LO-BG_") and fname.endswith(".xlsx")
-    wb = load_workbook(Path(dl.value.path()))
+    wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))  # the temp file has no .xlsx suffix
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
     rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2)]
