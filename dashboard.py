@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from beautyvalley import filters, i18n, queries, warehouse
+from beautyvalley import export, filters, i18n, queries, view_state, warehouse
 
 # no page or page_icon icons: material-icon favicons are fetched from fonts.gstatic.com
 # (the app must make no outside request) and emoji need a font headless browsers lack
@@ -45,4 +45,18 @@ with st.sidebar:
 
 filters.sync_url(current, page.url_path)
 filters.show_notices()
+# a visible, worded "Filtri / Filters" control when the sidebar is collapsed (phone), not a bare "»"
+st.html("<style>[data-testid=stExpandSidebarButton]{width:auto;padding:0 .6rem;gap:.3rem;"
+        "border:1px solid rgba(49,51,63,.3);border-radius:.5rem;background:#fff}"
+        "[data-testid=stExpandSidebarButton]::after{content:'" + t("share.filters_button").replace("'", "") +
+        "';font-weight:600;font-size:.95rem}</style>")
+st.session_state["_bv_on_map_page"] = page.url_path == "map"
+share_slot = st.container(key="bv_share_row")  # filled after the page ran: it knows the map's view
 page.run()
+with share_slot:
+    view_state.render_share(
+        lambda extra: filters.permalink(current, extra=extra),
+        lambda link: (export.citation_full(build, filters.describe(current), link, lang),
+                      export.citation_bibtex(build, filters.describe(current), link),
+                      export.citation_csl(build, filters.describe(current), link)),
+    )

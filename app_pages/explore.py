@@ -50,14 +50,18 @@ st.subheader(t("explore.download"))
 # files are generated only when a button is clicked (deferred download)
 st.caption(t("explore.download_note", date=i18n.fmt_date(build["date"]), build_id=build["build_id"]))
 d1, d2, d3, d4 = st.columns(4)
-d1.download_button(t("explore.csv"), partial(export.to_csv, orgs, build),
-                   file_name=export.file_name("organisations", build, "csv"),
-                   mime="text/csv", key="dl_csv", on_click="ignore")
-d2.download_button(t("explore.excel_csv"), partial(export.to_excel_csv, orgs, build),
-                   file_name=export.file_name("organisations_excel_it", build, "csv"),
-                   mime="text/csv", key="dl_excel", on_click="ignore", help=t("explore.excel_help"))
+link = filters.permalink(f)
+citation_text = export.citation(build, filters.describe(f), link, lang)
+d1.download_button(t("xlsx.button"), partial(export.to_xlsx, orgs, build, lang, sheet="organisations",
+                                             citation_text=citation_text, link=link),
+                   file_name=export.file_name("organisations", build, "xlsx", f),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="dl_xlsx", on_click="ignore", help=t("xlsx.button_help"), type="primary")
+d2.download_button(t("explore.csv"), partial(export.to_csv, orgs, build),
+                   file_name=export.file_name("organisations", build, "csv", f),
+                   mime="text/csv", key="dl_csv", on_click="ignore", help=t("xlsx.csv_help"))
 d3.download_button(t("explore.geojson"), partial(export.to_geojson, orgs, build),
-                   file_name=export.file_name("organisations", build, "geojson"),
+                   file_name=export.file_name("organisations", build, "geojson", f),
                    mime="application/geo+json", key="dl_geojson", on_click="ignore",
                    help=t("explore.geojson_help"))
 d4.download_button(t("explore.dictionary"), partial(export.data_dictionary_csv, list(orgs.columns), lang),
@@ -66,8 +70,7 @@ d4.download_button(t("explore.dictionary"), partial(export.data_dictionary_csv, 
 
 with st.container(border=True):
     st.markdown("**" + t("explore.cite") + "**")
-    link = filters.permalink(f)
-    st.markdown(md_escape(export.citation(build, filters.describe(f), link, lang)))
+    st.markdown(md_escape(citation_text))
     st.code(link, language=None)
 
 st.subheader(t("explore.indicators"))
@@ -90,9 +93,11 @@ st.dataframe(
     },
 )
 e1, e2 = st.columns(2)
-e1.download_button(t("explore.ind_csv"), partial(export.to_csv, ind_f, build),
+e1.download_button(t("xlsx.ind_button"), partial(export.to_xlsx, ind_f, build, lang, sheet="indicators",
+                                                 citation_text=citation_text, link=link),
+                   file_name=export.file_name("indicators", build, "xlsx"),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="dl_ind_xlsx", on_click="ignore", help=t("xlsx.button_help"))
+e2.download_button(t("explore.ind_csv"), partial(export.to_csv, ind_f, build),
                    file_name=export.file_name("indicators", build, "csv"), mime="text/csv",
-                   key="dl_ind_csv", on_click="ignore")
-e2.download_button(t("explore.ind_excel_csv"), partial(export.to_excel_csv, ind_f, build),
-                   file_name=export.file_name("indicators_excel_it", build, "csv"),
-                   mime="text/csv", key="dl_ind_excel", on_click="ignore")
+                   key="dl_ind_csv", on_click="ignore", help=t("xlsx.csv_help"))

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from beautyvalley import capability_labels, filters, i18n, maps, provenance, queries
-from beautyvalley.formatting import (
-    as_list, card_rows, html_escape, md_escape, selected_org_id, source_line,
-)
+import pydeck as pdk
+
+from beautyvalley import capability_labels, filters, i18n, maps, provenance, queries, view_state
+from beautyvalley import card as human_card
+from beautyvalley.formatting import card_rows, html_escape, md_escape, selected_org_id
 
 t = i18n.t
 f = filters.current()
@@ -18,14 +19,28 @@ provinces = queries.provinces_layer()
 if points.empty:
     filters.empty_result()
 
-c1, c2 = st.columns([3, 1])
+# phone: the map fits the screen, the card comes first (CSS on this page's own keyed containers)
+st.html("""<style>
+@media (max-width: 640px) {
+  .st-key-bv_map_row [data-testid=stHorizontalBlock] { flex-direction: column-reverse; }
+  .st-key-bv_map_row [data-testid=stHorizontalBlock] [data-testid=stHorizontalBlock] { flex-direction: row; }
+  .st-key-bv_map_area iframe, .st-key-bv_map_area [data-testid=stDeckGlJsonChart] { max-height: 58vh; }
+}
+</style>""")
+
+row = st.container(key="bv_map_row")
+map_col, card_col = row.columns([3, 2], gap="medium")  # on a phone the card comes first (CSS above)
+c1, c2, c3 = map_col.columns([3, 2, 2])
 mode = c1.radio(
-    t("map.choropleth"), options=["density", "count", "off"], horizontal=True,
-    key=filters.code_widget("map_choropleth"), persist_state="session",
+    t("map.choropleth"), options=list(view_state.MAP_MODES), horizontal=True,
+    key=filters.code_widget(view_state.MODE_KEY), persist_state="session",
     format_func=lambda m: t(f"map.choropleth_{m}", lang=lang),
 )
 basemap = c2.toggle(t("map.basemap"), value=False, key="map_basemap",
                    persist_state="session", help=t("map.basemap_help"))
+if c3.button(t("map.fit"), help=t("map.fit_help"), key="map_fit"):
+    view_state.set_map_view(None)
+    st.session_state["_bv_map_fit_nonce"] = st.session_state.get("_bv_map_fit_nonce", 0) + 1
 
 kind_names = {k: i18n.kind_label(k) for k in filters.kind_options()}
 seg = queries.segments()
@@ -36,8 +51,21 @@ labels = {
     "employees": t("col.employees"), "approximate_location": t("map.approximate_short"),
     "organisations": t("map.sites_here"), "per_10000": t("map.choropleth_density"),
     "population": t("map.population"),
+    **{f"scope_{sc}": i18n.code_label("figure_scope", sc, lang) for sc in ("site", "company", "group")},
 }
 choropleth = None if mode == "off" else mode
+# the view: from the link (view=lat,lon,zoom) until "fit to results" or a filter change, else the fit
+fitted = maps.view_state(points.dropna(subset=["lat", "lon"]), provinces)
+fp = f.query_string()
+if st.session_state.get("_bv_map_view_fp") not in (None, fp):
+    view_state.set_map_view(None)  # the filters changed: fit the new selection
+st.session_state["_bv_map_view_fp"] = fp
+linked = view_state.map_view()
+view = (pdk.ViewState(latitude=linked[0], longitude=linked[1], zoom=linked[2]) if linked
+        else fitted)
+# "fit to results" must change the initial view for the chart to move back to it
+view.zoom = round(float(view.zoom) + 0.001 * (st.session_state.get("_bv_map_fit_nonce", 0) % 2), 3)
+view_state.set_effective_view((float(view.latitude), float(view.longitude), float(view.zoom)))
 deck = maps.build_deck(
     points, comuni, provinces,
     choropleth=choropleth,
@@ -45,9 +73,17 @@ deck = maps.build_deck(
     labels=labels,
     fmt=i18n.formatter(lang),
     map_style=maps.BLANK_STYLE,
+    view=view,
 )
-event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
-                        height=620)
+with map_col.container(key="bv_map_area"):
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
+                            height=540)
+    st.caption(t("map.zoom_note") + " " + t("map.place_names_note"))
+if basemap:
+    if maps.basemap_reachable():
+        st.caption(t("map.basemap_maybe"))
+    else:
+        st.warning(t("map.basemap_unreachable"))
 
 def _swatches(rows):
     """Legend as HTML: colour swatch + label; every label is escaped."""
@@ -89,28 +125,48 @@ def _provenance_section(org_id: str) -> None:
         st.dataframe(provenance.provenance_table(prov, lang), hide_index=True, width="stretch")
 
 
-# ---- selection -> organisation card
-selected_id = selected_org_id(event)
-if selected_id is None:
-    st.info(t("map.select_hint"))
-else:
-    card = queries.org_card(selected_id)
-    card = capability_labels.on_card(card, lang) if card is not None else None  # issue 12
-    if card is None:
-        st.warning(t("map.not_found"))
+def _correction_slot(card: dict) -> None:
+    """The one place for the "suggest a correction" call (staff desk, issue 11): a single
+    function call with card["org_id"] goes here."""
+
+
+# ---- selection -> organisation card (beside the map; first on a phone)
+clicked = selected_org_id(event)
+if clicked != st.session_state.get("_bv_map_last_click"):  # a new click, not the same selection again
+    st.session_state["_bv_map_last_click"] = clicked
+    if clicked:
+        view_state.select_org(clicked)
+selected_id = view_state.selected_org()
+with card_col.container(key="bv_card"):
+    if selected_id is None:
+        st.info(t("map.select_hint"))
     else:
-        st.subheader(md_escape(card["name"]))
-        seg = queries.segments()
-        rows = card_rows(card, lang, dict(zip(seg["segment"], seg[f"label_{lang}"])))
-        st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
-                     column_config={"field": t("map.field"), "value": t("map.value")})
-        st.markdown(t("common.sources") + ": " + source_line(as_list(card["source_urls"]),
-                                                            card["source_date"]))
-        _provenance_section(card["org_id"])
-        others = queries.group_sites(card["group_id"], card["org_id"])
-        st.markdown("**" + t("map.other_sites") + "**")
-        if others.empty:
-            st.caption(t("map.no_other_sites"))
+        card = queries.org_card(selected_id)
+        card = capability_labels.on_card(card, lang) if card is not None else None  # issue 12
+        if card is None:
+            st.warning(t("map.not_found"))
         else:
-            st.dataframe(others.rename(columns=lambda c: i18n.column_label(c)), hide_index=True,
-                         width="stretch")
+            seg = queries.segments()
+            seg_labels = dict(zip(seg["segment"], seg[f"label_{lang}"]))
+            with st.container(border=True):
+                st.subheader(md_escape(card["name"]))
+                for label, value in human_card.human_lines(card, lang, seg_labels):
+                    st.markdown(f"**{md_escape(label)}:** {value}")
+                st.markdown(f"**{md_escape(t('card.sources'))}:** "
+                            + human_card.sources_markdown(card["source_urls"], card["source_date"], lang))
+                _correction_slot(card)
+                if st.button(t("card.close"), key="card_close"):
+                    view_state.select_org(None)
+                    st.rerun()
+            with st.expander(t("card.details")):
+                rows = card_rows(card, lang, seg_labels)
+                st.dataframe(rows, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
+                             column_config={"field": t("map.field"), "value": t("map.value")})
+                _provenance_section(card["org_id"])
+                others = queries.group_sites(card["group_id"], card["org_id"])
+                st.markdown("**" + t("map.other_sites") + "**")
+                if others.empty:
+                    st.caption(t("map.no_other_sites"))
+                else:
+                    st.dataframe(others.rename(columns=lambda c: i18n.column_label(c)), hide_index=True,
+                                 width="stretch")

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from beautyvalley import finder_view, i18n, queries
+from beautyvalley import finder_view, i18n, queries, view_state
 from beautyvalley.formatting import md_escape
 
 DEFAULT_PROVINCES: tuple[str, ...] = ("CR", "LO", "MI", "BG")
@@ -207,7 +207,10 @@ def init_from_url(page: str = "") -> None:
     raw_q = "" if finder_view.owns_param(page, "q") else st.query_params.get("q", "")
     st.session_state[FIELDS["name"][1]] = _clean_text(raw_q or "")
 
-    known = {p for p, _ in FIELDS.values()} | {LANG_PARAM}
+    view_state.init_from_url(lambda org: queries.org_card(org) is not None,
+                             lambda: queries.indicators()["entity"].dropna().unique().tolist(),
+                             lambda: queries.indicators()["metric"].dropna().unique().tolist())
+    known = {p for p, _ in FIELDS.values()} | {LANG_PARAM} | set(view_state.PARAMS)
     known |= _init_page_from_url(page, notices)
     for param in st.query_params:
         if param not in known:
@@ -416,22 +419,28 @@ def sync_url(f: Filters | None = None, page: str = "") -> None:
     if page == finder_view.PAGE:
         params = {k: v for k, v in params.items() if not finder_view.owns_param(page, k)}
         params.update(finder_view.query_params(st.session_state))
+    params.update(view_state.query_params())
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     if have != wanted:
         st.query_params.from_dict(params)
 
 
-def permalink(f: Filters | None = None, base_url: str | None = None) -> str:
-    """The link that reproduces the view: this page's URL plus the filter parameters."""
+def permalink(f: Filters | None = None, base_url: str | None = None,
+              extra: dict[str, str] | None = None) -> str:
+    """The link that reproduces the view: this page's public address ($BEAUTYVALLEY_PUBLIC_URL,
+    never localhost) plus the filter and view parameters (view_state)."""
+    from urllib.parse import urlsplit
+
     f = f or current()
     if base_url is None:
         try:
-            base_url = st.context.url
+            path = urlsplit(st.context.url or "").path
         except Exception:  # pragma: no cover - outside a script run
-            base_url = None
-    base = (base_url or "http://localhost:8501/").split("?")[0]
-    qs = f.query_string()
+            path = ""
+        base_url = view_state.page_url(path)
+    base = base_url.split("?")[0]
+    qs = urlencode({**f.query_params(), **view_state.query_params(), **(extra or {})}, doseq=True)
     return base + ("?" + qs if qs else "")
 
 

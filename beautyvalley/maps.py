@@ -495,8 +495,16 @@ def points_data(
     return out.reset_index(drop=True)
 
 
-def view_state(points: pd.DataFrame, provinces_df: pd.DataFrame | None = None) -> pdk.ViewState:
-    """A view fitting the points (or, without points, the provinces' centres)."""
+# Zoom to a comune keeps its surroundings: the view spans at least this many degrees of
+# longitude (about 25 km at 45.5° N), so neighbouring comuni and their names stay in view.
+MIN_VIEW_EXTENT_DEG = 0.32
+MAX_VIEW_ZOOM = 11.5
+
+
+def view_state(points: pd.DataFrame, provinces_df: pd.DataFrame | None = None,
+               min_extent: float = MIN_VIEW_EXTENT_DEG) -> pdk.ViewState:
+    """A view fitting the points (or, without points, the provinces' centres), never
+    narrower than ``min_extent`` degrees of longitude."""
     lats = points["lat"].dropna().astype(float) if len(points) else pd.Series(dtype=float)
     lons = points["lon"].dropna().astype(float) if len(points) else pd.Series(dtype=float)
     if lats.empty and provinces_df is not None and len(provinces_df):
@@ -504,13 +512,89 @@ def view_state(points: pd.DataFrame, provinces_df: pd.DataFrame | None = None) -
         lons = provinces_df["lon"].dropna().astype(float)
     if lats.empty:
         return pdk.ViewState(latitude=45.6, longitude=9.6, zoom=7.5)  # Lombardy
-    extent = max(lons.max() - lons.min(), (lats.max() - lats.min()) * 1.4, 0.02)
-    zoom = max(5.0, min(13.0, math.log2(360.0 / extent) - 0.3))
+    extent = max(lons.max() - lons.min(), (lats.max() - lats.min()) * 1.4, min_extent)
+    zoom = max(5.0, min(MAX_VIEW_ZOOM, math.log2(360.0 / extent) - 0.3))
     return pdk.ViewState(
         latitude=float((lats.min() + lats.max()) / 2),
         longitude=float((lons.min() + lons.max()) / 2),
         zoom=round(zoom, 2),
     )
+
+
+# ---------------------------------------------------------------------------- place names
+PLACE_LAYER_CAPITALS = "place-names-capitals"
+PLACE_LAYER_COMUNI = "place-names-comuni"
+PLACE_TEXT_COLOUR = (35, 31, 32, 255)
+PLACE_HALO_COLOUR = (255, 255, 255, 235)
+# comuni smaller than this are never labelled (capitals always are)
+PLACE_MIN_POPULATION = 5_000
+
+
+def capitals(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None) -> set[str]:
+    """ISTAT codes of the province capitals: the comune named like its province
+    ("Monza" for "Monza e della Brianza"). Not the most populous comune: Busto Arsizio
+    has more inhabitants than Varese."""
+    if provinces_df is None or not len(provinces_df) or not len(comuni_df):
+        return set()
+    names = dict(zip(provinces_df["province"], provinces_df["name"]))
+    out = set()
+    for code, name, prov in zip(comuni_df["comune_code"], comuni_df["name"], comuni_df["province"]):
+        pname = names.get(prov)
+        if isinstance(pname, str) and isinstance(name, str) and (pname == name or pname.startswith(name + " ")):
+            out.add(code)
+    return out
+
+
+def place_names_data(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None,
+                     min_population: int = PLACE_MIN_POPULATION) -> pd.DataFrame:
+    """name, lon, lat, capital, priority of the comuni to label (centroids and population
+    of ``mart.comuni``): every province capital, and comuni of at least ``min_population``
+    inhabitants; priority grows with population, capitals first."""
+    needed = {"comune_code", "name", "province", "lat", "lon", "population"}
+    if comuni_df is None or not len(comuni_df) or not needed <= set(comuni_df.columns):
+        return pd.DataFrame(columns=["name", "lon", "lat", "capital", "priority", "population"])
+    caps = capitals(comuni_df, provinces_df)
+    df = comuni_df.dropna(subset=["lat", "lon", "name"])
+    pop = pd.to_numeric(df["population"], errors="coerce").fillna(0)
+    is_cap = df["comune_code"].isin(caps)
+    keep = is_cap | (pop >= min_population)
+    out = pd.DataFrame({
+        "name": df["name"].astype(str),
+        "lon": df["lon"].astype(float),
+        "lat": df["lat"].astype(float),
+        "capital": is_cap.astype(bool),
+        "population": pop.astype(int),
+    })[keep]
+    # deck.gl keeps the highest priority where labels collide; capped below 1000 (its max)
+    out["priority"] = np.where(out["capital"], 999, np.minimum(998, np.log10(out["population"].clip(lower=1)) * 100))
+    out["priority"] = out["priority"].round().astype(int)
+    return out.sort_values("priority", ascending=False).reset_index(drop=True)
+
+
+def place_name_layers(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None) -> list[pdk.Layer]:
+    """Two TextLayers with a white halo (readable over the choropleth), not pickable:
+    the province capitals, always drawn; the other comuni with deck.gl's
+    CollisionFilterExtension, so larger comuni appear first and smaller ones as the user
+    zooms in (labels that would overlap a capital or a larger comune are hidden)."""
+    data = place_names_data(comuni_df, provinces_df)
+    if data.empty:
+        return []
+    common = dict(
+        get_position=["lon", "lat"], get_text="name", get_color=list(PLACE_TEXT_COLOUR),
+        get_text_anchor="'middle'", get_alignment_baseline="'center'",
+        font_family="'DejaVu Sans, Helvetica, Arial, sans-serif'",
+        font_settings={"sdf": True}, outline_width=3, outline_color=list(PLACE_HALO_COLOUR),
+        character_set="'auto'", size_units="'pixels'", pickable=False, billboard=True,
+    )
+    caps = data[data["capital"]].to_dict("records")
+    others = data.to_dict("records")  # capitals too: they keep their room in the collision map
+    return [
+        pdk.Layer("TextLayer", data=others, id=PLACE_LAYER_COMUNI, get_size=12, font_weight=400,
+                  extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
+                  get_collision_priority="priority", collision_group="'place-names'",
+                  collision_test_props={"sizeScale": 2.6}, **common),
+        pdk.Layer("TextLayer", data=caps, id=PLACE_LAYER_CAPITALS, get_size=15, font_weight=700, **common),
+    ]
 
 
 class CompactDeck(pdk.Deck):
@@ -538,6 +622,8 @@ def build_deck(
     basemap_style: str = CARTO_LIGHT,
     height: int = 600,
     size_scopes: Sequence[str] = SIZE_SCOPES,
+    place_names: bool = True,
+    view: pdk.ViewState | None = None,
 ) -> pdk.Deck:
     """The organisations map.
 
@@ -557,6 +643,9 @@ def build_deck(
     * ``basemap=False``: ``map_provider=None`` and ``map_style`` (a string URL of a
       blank style served by the app) — no token, no outside request.
       ``basemap=True``: Carto (``map_provider="carto"``, ``basemap_style``).
+    * ``place_names``: layers ``"place-names-comuni"`` and ``"place-names-capitals"``
+      (:func:`place_name_layers`, from ``comuni_df``'s centroids and population), on top.
+    * ``view``: the initial view (default: :func:`view_state` of the points).
     * Tooltip: ``{"text": "{tooltip}"}`` (plain text, see the module docstring).
 
     Label keys: see the module docstring (kind_*, segment_*, segments, comune,
@@ -590,9 +679,14 @@ def build_deck(
             get_line_width=1,
         )
     )
+    if place_names and comuni_df is not None and len(comuni_df):
+        layers.extend(place_name_layers(comuni_df, provinces_df))
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state(points, provinces_df),
+        # the mouse wheel scrolls the page; zoom with double-click, pinch or +/- once focused
+        views=[pdk.View(type="MapView", controller={"scrollZoom": False, "keyboard": True,
+                                                     "doubleClickZoom": True, "touchZoom": True})],
+        initial_view_state=view or view_state(points, provinces_df),
         map_provider="carto" if basemap else None,
         map_style=basemap_style if basemap else map_style,
         tooltip={"text": "{tooltip}", "style": {"whiteSpace": "pre-line", "maxWidth": "320px"}},
@@ -694,3 +788,20 @@ def static_map_svg(
                        f'stroke="#333333" stroke-width="0.4"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def _reachable_once(host: str, _bucket: int) -> bool:
+    import socket
+    try:
+        with socket.create_connection((host, 443), timeout=1.5):
+            return True
+    except OSError:
+        return False
+
+
+def basemap_reachable(host: str = "basemaps.cartocdn.com") -> bool:
+    """Whether the public basemap's host answers (checked at most every 10 minutes). The
+    server's network stands for the browser's: offline, both are cut off."""
+    import time
+    return _reachable_once(host, int(time.time() // 600))

@@ -106,6 +106,13 @@ def test_language_switch_keeps_filters_and_widget_choices(watched: Watched, fixt
 def _cells(data: bytes, name: str) -> list[str]:
     if name.endswith(".geojson") or name.endswith(".json"):
         return []  # not a spreadsheet: checked as text below
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+        wb = load_workbook(io.BytesIO(data))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], name
+        # a text cell may start like a formula only when its format is Text ('@'): never evaluated
+        return [str(c.value) for c in cells if isinstance(c.value, str) and c.number_format != "@"]
     text = data.decode("utf-8-sig")
     sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
     return [c for row in csv.reader(io.StringIO(text), delimiter=sep) for c in row]

@@ -307,7 +307,8 @@ def test_deck_tooltip_is_text_so_markup_is_never_parsed(crema_sites):
     # A "text" tooltip is set with innerText by Streamlit and by pydeck: no HTML parsing.
     assert "html" not in tooltip
     assert tooltip["text"] == "{tooltip}"
-    records = json.loads(deck.to_json())["layers"][-1]["data"]
+    records = next(layer for layer in json.loads(deck.to_json())["layers"]
+                   if layer["id"] == maps.POINTS_LAYER_ID)["data"]
     hostile = next(r for r in records if r["tooltip"].startswith("<img"))
     assert hostile["tooltip"].split("\n")[0] == HOSTILE
     # The name only travels in the tooltip text field, nowhere else in the spec.
@@ -335,3 +336,79 @@ def test_empty_filter_result_still_builds_a_deck(comuni, provinces):
     spec = json.loads(deck.to_json())
     assert next(layer for layer in spec["layers"] if layer["id"] == "organisations")["data"] == []
     assert maps.choropleth_legend(empty, comuni, fmt=IT) == []
+
+
+# --------------------------------------------------------------------------- place names (issue 13)
+
+def labelled_comuni() -> pd.DataFrame:
+    """Real comuni names and codes, SYNTHETIC populations and rounded positions."""
+    return pd.DataFrame({
+        "comune_code": ["019035", "098031", "015146", "012133", "012026", "108033", "019001"],
+        "name": ["Crema", "Lodi", "Milano", "Varese", "Busto Arsizio", "Monza", "Acquanegra Cremonese"],
+        "province": ["CR", "LO", "MI", "VA", "VA", "MB", "CR"],
+        "population": [34_000, 45_000, 1_350_000, 79_000, 83_000, 120_000, 1_100],
+        "lat": [45.36, 45.31, 45.46, 45.82, 45.61, 45.58, 45.17],
+        "lon": [9.69, 9.50, 9.19, 8.83, 8.85, 9.27, 9.89],
+    })
+
+
+PROVINCE_NAMES = pd.DataFrame({"province": ["CR", "LO", "MI", "VA", "MB"],
+                               "name": ["Cremona", "Lodi", "Milano", "Varese", "Monza e della Brianza"]})
+
+
+def test_capitals_are_named_like_their_province_not_the_largest_comune():
+    caps = maps.capitals(labelled_comuni(), PROVINCE_NAMES)
+    # Lodi, Milano, Varese (not the larger Busto Arsizio), Monza for "Monza e della Brianza";
+    # Crema is not the capital of Cremona
+    assert caps == {"098031", "015146", "012133", "108033"}
+
+
+def test_place_names_keep_capitals_and_larger_comuni_ranked_by_population():
+    data = maps.place_names_data(labelled_comuni(), PROVINCE_NAMES, min_population=5_000)
+    assert "Acquanegra Cremonese" not in set(data["name"])  # 1,100 inhabitants
+    assert set(data["name"]) == {"Crema", "Lodi", "Milano", "Varese", "Busto Arsizio", "Monza"}
+    prio = dict(zip(data["name"], data["priority"]))
+    assert prio["Varese"] == prio["Lodi"] == 999  # capitals first
+    assert prio["Busto Arsizio"] > prio["Crema"]  # 83,000 > 34,000
+    assert all(p < 999 for n, p in prio.items() if n in ("Busto Arsizio", "Crema"))
+
+
+def test_deck_draws_place_names_over_everything_not_pickable(crema_sites, provinces):
+    prov = provinces.assign(name=[{"CR": "Cremona", "LO": "Lodi", "MI": "Milano"}.get(p, p)
+                                  for p in provinces["province"]])
+    deck = maps.build_deck(crema_sites, labelled_comuni(), prov, labels={}, fmt=IT, choropleth=None)
+    layers = json.loads(deck.to_json())["layers"]
+    ids = [layer["id"] for layer in layers]
+    assert ids[-2:] == [maps.PLACE_LAYER_COMUNI, maps.PLACE_LAYER_CAPITALS]
+    comuni_layer, capitals_layer = layers[-2], layers[-1]
+    assert comuni_layer["@@type"] == capitals_layer["@@type"] == "TextLayer"
+    expected = {"Lodi", "Milano"} & {n for p, n in zip(prov["province"], prov["name"])}
+    assert expected and {r["name"] for r in capitals_layer["data"]} == expected
+    assert "Crema" in {r["name"] for r in comuni_layer["data"]}
+    assert comuni_layer["extensions"] == [{"@@type": "CollisionFilterExtension"}]
+    assert "extensions" not in capitals_layer  # capitals are always drawn
+    for layer in (comuni_layer, capitals_layer):
+        assert layer["pickable"] is False
+        assert layer["outlineWidth"] > 0 and layer["fontSettings"] == {"sdf": True}  # halo
+
+
+def test_deck_without_place_names(crema_sites):
+    deck = maps.build_deck(crema_sites, labelled_comuni(), None, labels={}, fmt=IT, place_names=False,
+                           choropleth=None)
+    assert "TextLayer" not in deck.to_json()
+
+
+def test_zoom_to_one_comune_keeps_its_surroundings(crema_sites):
+    one = maps.points_data(crema_sites.iloc[:1], fmt=IT)
+    view = maps.view_state(one)
+    # the frame spans at least MIN_VIEW_EXTENT_DEG of longitude: 360 / 2**(zoom + 0.3)
+    span = 360.0 / 2 ** (view.zoom + 0.3)
+    assert span >= maps.MIN_VIEW_EXTENT_DEG * 0.99
+    assert span > 0.25  # neighbouring comuni (about 5 km apart) are in view
+    assert view.zoom <= maps.MAX_VIEW_ZOOM
+
+
+def test_mouse_wheel_does_not_zoom(crema_sites):
+    spec = json.loads(maps.build_deck(crema_sites, labels={}, fmt=IT).to_json())
+    controller = spec["views"][0]["controller"]
+    assert controller["scrollZoom"] is False and controller["keyboard"] is True

@@ -218,8 +218,9 @@ def test_csv_download_contains_exactly_the_filtered_rows(db, monkeypatch):
     expected = {r[0] for r in db_rows}
     sources = {r[0]: " | ".join(r[1]) for r in db_rows}
     build_date = sql(db, "SELECT strftime(max(finished), '%Y-%m-%d') FROM meta.load_runs")[0][0]
-    name = f"beautyvalley_organisations_{build_date}.csv"
-    assert name in downloads.files
+    build_id = sql(db, "SELECT build_id FROM meta.load_runs ORDER BY finished DESC LIMIT 1")[0][0]
+    name = f"beautyvalley_organisations_LO-BG_company_{build_id}_{build_date}.csv"
+    assert name in downloads.files, list(downloads.files)
     rows = list(csv.DictReader(io.StringIO(downloads.get(name).decode("utf-8"))))
     assert {r["org_id"] for r in rows} == expected
     assert len(rows) == len(expected)
@@ -230,10 +231,17 @@ def test_csv_download_contains_exactly_the_filtered_rows(db, monkeypatch):
     assert not any(n.startswith(("=", "+", "@")) for n in names)
     assert any(n.startswith("'" + FORMULA_PREFIX) for n in names)
 
-    excel = downloads.get(f"beautyvalley_organisations_excel_it_{build_date}.csv")
-    assert excel.startswith("\ufeff".encode("utf-8"))
-    excel_rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";"))
-    assert {r["org_id"] for r in excel_rows} == expected
+    from openpyxl import load_workbook
+    wb = load_workbook(io.BytesIO(downloads.get(name[:-3] + "xlsx")))
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    xrows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2)]
+    assert {r["org_id"].value for r in xrows} == expected
+    codes = dict(sql(db, "SELECT org_id, comune_code FROM mart.organisations WHERE province IN ('LO','BG')"))
+    assert all(r["comune_code"].value == codes[r["org_id"].value] and r["comune_code"].data_type == "s"
+               for r in xrows)
+    assert any(r["comune_code"].value.startswith("0") for r in xrows)  # Lodi/Bergamo: 098…, 016…
+    assert all(c.data_type != "f" for w in wb.worksheets for row in w.iter_rows() for c in row)
 
 
 def test_row_count_is_shown(db):
