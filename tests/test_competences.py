@@ -217,7 +217,7 @@ def test_explore_table_shows_capabilities_in_the_interface_language(db, lang):
 def test_explore_csv_carries_capability_codes_and_both_labels(db, monkeypatch):
     downloads = Downloads(monkeypatch)
     dashboard({"prov": "all"}, "app_pages/explore.py")
-    name = [n for n in downloads.files if n and n.startswith("beautyvalley_organisations_2")]
+    name = [n for n in downloads.files if n and n.startswith("beautyvalley_organisations_") and n.endswith(".csv")]
     rows = list(csv.DictReader(io.StringIO(downloads.get(name[0]).decode("utf-8"))))
     caps = fixture_caps(db)
     for r in rows:
