@@ -3,6 +3,7 @@
 import streamlit as st
 
 from beautyvalley import filters, i18n, maps, provenance, queries
+from beautyvalley.desk import correction_form
 from beautyvalley.formatting import (
     as_list, card_rows, html_escape, md_escape, selected_org_id, source_line,
 )
@@ -106,6 +107,7 @@ else:
         st.markdown(t("common.sources") + ": " + source_line(as_list(card["source_urls"]),
                                                             card["source_date"]))
         _provenance_section(card["org_id"])
+        correction_form.render(card["org_id"], lang)
         others = queries.group_sites(card["group_id"], card["org_id"])
         st.markdown("**" + t("map.other_sites") + "**")
         if others.empty:
