@@ -1,0 +1,129 @@
+"""The data desk page (app_pages/staff.py) and the public correction form with AppTest: what an anonymous
+visitor, a signed-in user not on the list, an editor and an admin get at /staff; the navigation entry;
+sign-in not configured; a correction submitted through the form, stored verbatim, then accepted on the
+desk (it reaches the served warehouse). Expected values are read from the store / warehouse files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit import config as st_config
+from streamlit.runtime.secrets import secrets_singleton
+from streamlit.testing.v1 import AppTest
+
+from beautyvalley.desk import config as desk_config
+from beautyvalley.desk import demo, messages
+from beautyvalley.desk.store import Store
+from beautyvalley.i18n import TEXTS
+from tests.desk_helpers import ADMIN, EDITOR, make_desk
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1))"
+
+
+def _secrets(path: Path | None):
+    st_config.set_option("secrets.files", [str(path)])
+    secrets_singleton._reset()
+
+
+@pytest.fixture
+def desk(tmp_path, fixture_db, monkeypatch):
+    """A desk over a copy of the fixture warehouse; sign-in configured; the app serves that copy."""
+    cfg, store = make_desk(tmp_path, fixture_db, monkeypatch)
+    monkeypatch.setenv("BEAUTYVALLEY_DB", str(cfg.db))
+    monkeypatch.setenv("BEAUTYVALLEY_STAFF", str(cfg.staff_file))
+    monkeypatch.setattr(desk_config, "from_env", lambda: cfg)  # same folders, fixture registry
+    old = st_config.get_option("secrets.files")
+    _secrets(demo.write_secrets(tmp_path / "secrets.toml", "http://127.0.0.1:1", "http://127.0.0.1:2"))
+    yield cfg, store
+    st_config.set_option("secrets.files", old)
+    secrets_singleton._reset()
+
+
+def run_desk(user: dict | None, lang: str = "it") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    if user is not None:
+        at.user = user
+    at.session_state["lang"] = lang
+    at.switch_page("app_pages/staff.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def signed_in(email: str) -> dict:
+    return {"is_logged_in": True, "email": email, "email_verified": True}
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.error, *at.success, *at.title,
+                                *at.subheader)]
+    return "\n".join(map(str, parts))
+
+
+def has_staff_controls(at: AppTest) -> bool:
+    uploaders = at.get("file_uploader")
+    subheads = [s.value for s in at.subheader]
+    return bool(uploaders) or TEXTS["staff.corrections_header"]["it"] in subheads or \
+        TEXTS["staff.audit_header"]["it"] in subheads
+
+
+def test_anonymous_visitor_gets_a_sign_in_prompt_and_no_desk(desk):
+    at = run_desk({"is_logged_in": False})
+    assert messages.MESSAGES["auth.sign_in"]["it"] in texts(at)
+    assert [b.label for b in at.button] == [TEXTS["staff.sign_in"]["it"]]
+    assert not has_staff_controls(at)
+
+
+def test_signed_in_user_not_on_the_list_is_not_authorised(desk):
+    at = run_desk(signed_in("eve@example.org"), lang="en")
+    assert messages.MESSAGES["auth.not_authorised"]["en"] in texts(at)
+    assert not has_staff_controls(at)
+    assert [b.label for b in at.button] == [TEXTS["staff.sign_out"]["en"]]
+
+
+@pytest.mark.parametrize("email,role", [(EDITOR, "editor"), (ADMIN, "admin")])
+def test_staff_get_the_desk(desk, email, role):
+    at = run_desk(signed_in(email))
+    assert at.get("file_uploader"), "no upload control"
+    subheads = [s.value for s in at.subheader]
+    for key in ("staff.upload_header", "staff.corrections_header", "staff.audit_header"):
+        assert TEXTS[key]["it"] in subheads
+    assert "20 MB" in texts(at)  # the stated limit (config.MAX_UPLOAD_BYTES = 20 MiB)
+    labels = [b.label for b in at.button]
+    assert (TEXTS["staff.undo_button"]["it"] in labels) == (role == "admin")
+
+
+def test_removal_from_the_list_takes_effect_at_the_next_run(desk):
+    cfg, _ = desk
+    at = run_desk(signed_in(EDITOR))
+    assert at.get("file_uploader")
+    cfg.staff_file.write_text('[staff]\n"ada@example.org" = "admin"\n')
+    at.run()
+    assert not at.get("file_uploader") and messages.MESSAGES["auth.not_authorised"]["it"] in texts(at)
+
+
+def test_without_sign_in_configured_the_page_says_how_to_enable_it(desk, tmp_path):
+    _secrets(tmp_path / "missing.toml")
+    at = run_desk(signed_in(ADMIN))
+    assert messages.MESSAGES["auth.not_configured"]["it"].split(".")[0] in texts(at)
+    assert not has_staff_controls(at) and not at.button
+
+
+@pytest.mark.parametrize("user,listed", [({"is_logged_in": False}, False), (signed_in("eve@example.org"), False),
+                                         (signed_in(EDITOR), True), (signed_in(ADMIN), True)])
+def test_navigation_lists_the_desk_only_for_staff(desk, monkeypatch, user, listed):
+    import streamlit as st
+
+    seen: dict[str, str] = {}
+    real_page = st.Page
+
+    def recording_page(page, **kw):  # the app's own st.Page call, recorded
+        seen[kw.get("url_path") or str(page)] = kw.get("visibility", "visible")
+        return real_page(page, **kw)
+
+    monkeypatch.setattr(st, "Page", recording_page)
+    run_desk(user)
+    assert seen["staff"] == ("visible" if listed else "hidden")
+    assert seen["map"] == "visible"
