@@ -4,6 +4,7 @@ sign-in not configured; a correction submitted through the form, stored verbatim
 desk (it reaches the served warehouse). Expected values are read from the store / warehouse files."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ from streamlit import config as st_config
 from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 
+from beautyvalley import warehouse
 from beautyvalley.desk import config as desk_config
 from beautyvalley.desk import demo, messages
 from beautyvalley.desk.store import Store
@@ -56,10 +58,15 @@ def signed_in(email: str) -> dict:
     return {"is_logged_in": True, "email": email, "email_verified": True}
 
 
+def plain(markdown: str) -> str:
+    """Markdown as the browser shows it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.error, *at.success, *at.title,
                                 *at.subheader)]
-    return "\n".join(map(str, parts))
+    return plain("\n".join(map(str, parts)))
 
 
 def has_staff_controls(at: AppTest) -> bool:
@@ -127,3 +134,89 @@ def test_navigation_lists_the_desk_only_for_staff(desk, monkeypatch, user, liste
     run_desk(user)
     assert seen["staff"] == ("visible" if listed else "hidden")
     assert seen["map"] == "visible"
+
+
+def _form_app(org_id: str, lang: str) -> AppTest:
+    def script(org_id, lang):
+        from beautyvalley.desk import correction_form
+
+        correction_form.render(org_id, lang)
+
+    at = AppTest.from_function(script, default_timeout=60, args=(org_id, lang))
+    return at.run()
+
+
+def _an_org(db: Path) -> tuple[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT org_id, employees FROM mart.organisations WHERE employees IS NOT NULL "
+                           "ORDER BY org_id LIMIT 1").fetchone()
+
+
+def _fill(at: AppTest, field: str, value: str, source: str = "", email: str = "") -> AppTest:
+    at.selectbox[0].set_value(field)
+    at.text_input[0].input(value)
+    at.text_input[1].input(source)
+    at.text_input[2].input(email)
+    return at.button[0].click().run()
+
+
+def test_public_correction_is_stored_verbatim_and_a_figure_needs_a_source(desk):
+    cfg, store = desk
+    org, _ = _an_org(cfg.db)
+    at = _form_app(org, "en")
+    assert at.expander[0].label == TEXTS["correction.open"]["en"]
+    at = _fill(at, "employees", "77")
+    assert messages.MESSAGES["correction.source_required"]["en"] in plain(at.error[0].value)
+    assert store.corrections() == []
+    at = _fill(at, "name", HOSTILE)
+    assert not at.exception and at.success
+    rows = store.corrections("pending")
+    assert [(r["org_id"], r["field"], r["proposed_value"]) for r in rows] == [(org, "name", HOSTILE)]
+    # nothing the visitor typed comes back as markup
+    assert "<img" not in "".join(m.value for m in at.markdown)
+
+
+def test_correction_form_is_rate_limited_per_session(desk):
+    cfg, store = desk
+    org, _ = _an_org(cfg.db)
+    at = _form_app(org, "it")
+    for i in range(desk_config.CORRECTIONS_PER_SESSION):
+        at = _fill(at, "name", f"Nome {i}")
+        assert at.success, i
+    at = _fill(at, "name", "one too many")
+    assert messages.MESSAGES["correction.rate_limited"]["it"] in plain(at.error[0].value)
+    assert len(store.corrections()) == desk_config.CORRECTIONS_PER_SESSION
+
+
+def test_staff_accept_a_correction_on_the_desk_and_it_is_served(desk):
+    cfg, store = desk
+    org, employees = _an_org(cfg.db)
+    new = employees + 11
+    _fill(_form_app(org, "it"), "employees", str(new), "https://example.org/fixture/annual-report")
+    [c] = store.corrections("pending")
+    at = run_desk(signed_in(EDITOR))
+    assert str(c["id"]) in texts(at)
+    at.button(key=f"staff_accept_{c['id']}").click().run()
+    assert not at.exception, at.exception
+    assert [r["status"] for r in store.corrections()] == ["accepted"]
+    assert store.corrections()[0]["reviewer"] == EDITOR
+    # the app process still holds a connection to the old file: DuckDB would hand back that instance by path,
+    # so read through the app's connection registry, which reopens when the file changed
+    con = warehouse.connection(warehouse.build_key(cfg.db))
+    assert con.execute("SELECT employees FROM mart.organisations WHERE org_id = ?", [org]).fetchone()[0] == new
+    assert "correction_accepted" in [r["action"] for r in store.audit_log()]
+    assert cfg.corrections_csv.exists() and "https://example.org/fixture/annual-report" in cfg.corrections_csv.read_text()
+
+
+def test_staff_reject_needs_a_reason(desk):
+    cfg, store = desk
+    org, _ = _an_org(cfg.db)
+    _fill(_form_app(org, "it"), "name", "Altro nome")
+    [c] = store.corrections("pending")
+    at = run_desk(signed_in(ADMIN))
+    at.button(key=f"staff_reject_{c['id']}").click().run()
+    assert messages.MESSAGES["correction.reason_required"]["it"] in texts(at)
+    at.text_input(key=f"staff_reason_{c['id']}").input("no source")
+    at.button(key=f"staff_reject_{c['id']}").click().run()
+    [r] = store.corrections()
+    assert (r["status"], r["reason"], r["reviewer"]) == ("rejected", "no source", ADMIN)
