@@ -12,6 +12,7 @@ from beautyvalley.desk import auth, checking, corrections, messages, publishing,
 from beautyvalley.desk import config as desk_config
 from beautyvalley.desk.store import Store
 from beautyvalley.formatting import md_escape
+from etl.registry.headers import FIELDS as MAPPING_TARGETS
 
 t = i18n.t
 lang = filters.current().lang
@@ -92,6 +93,21 @@ if stored is not None:
         st.markdown("**" + t("staff.mapping") + "**")
         st.dataframe([{t("staff.col_header"): h, t("staff.col_target"): f or t("staff.ignored")}
                       for h, f in report.mapping], hide_index=True, width="stretch")
+        # change a column's target field and save that mapping for this file (the ETL's sidecar)
+        with st.form("staff_mapping_form", border=True):
+            mc1, mc2 = st.columns(2)
+            column = mc1.selectbox(t("staff.col_header"), report.headers, key="staff_map_column")
+            target = mc2.selectbox(t("staff.col_target"), [*MAPPING_TARGETS, "ignore"], key="staff_map_target",
+                                   format_func=lambda c: t("staff.ignored") if c == "ignore"
+                                   else f"{i18n.column_label(c)} ({c})")
+            if st.form_submit_button(t("staff.mapping_save")) and column is not None:
+                try:
+                    uploads.save_mapping(cfg, store, stored, {column: target}, email, role())
+                except publishing.Forbidden:
+                    st.error(messages.text("staff.forbidden", lang))
+                else:
+                    st.session_state.get("staff_previews", {}).pop(stored.sha256, None)
+                    st.rerun()
         if report.notes:
             st.markdown("**" + t("staff.notes") + "**")
             st.markdown("\n".join("- " + md_escape(n) for n in report.notes))

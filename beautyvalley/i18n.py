@@ -163,6 +163,7 @@ TEXTS: dict[str, dict[str, str]] = {
     'staff.col_header': {'it': 'Colonna del file', 'en': 'File column'},
     'staff.col_target': {'it': 'Campo di destinazione', 'en': 'Target field'},
     'staff.ignored': {'it': '(ignorata)', 'en': '(ignored)'},
+    'staff.mapping_save': {'it': 'Salva la mappatura per questo file', 'en': 'Save the mapping for this file'},
     'staff.notes': {'it': 'Note sul file', 'en': 'File notes'},
     'staff.rows_in': {'it': 'Righe lette', 'en': 'Rows read'},
     'staff.rows_rejected': {'it': 'Righe scartate', 'en': 'Rows rejected'},
