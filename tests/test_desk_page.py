@@ -164,7 +164,7 @@ def test_public_correction_is_stored_verbatim_and_a_figure_needs_a_source(desk):
     cfg, store = desk
     org, _ = _an_org(cfg.db)
     at = _form_app(org, "en")
-    assert at.expander[0].label == TEXTS["correction.open"]["en"]
+    assert at.expander[0].label == TEXTS["suggest.open"]["en"]
     at = _fill(at, "employees", "77")
     assert messages.MESSAGES["correction.source_required"]["en"] in plain(at.error[0].value)
     assert store.corrections() == []

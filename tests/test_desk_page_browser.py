@@ -83,9 +83,8 @@ def click(w: Watched, name: str):
 
 def choose(w: Watched, label: str, option: str):
     """Pick `option` in the selectbox labelled `label` (Streamlit's selectbox is a combobox + listbox)."""
-    box = w.page.locator("[data-testid=stSelectbox]").filter(has_text=label).first
-    box.locator("[data-baseweb=select]").click()
-    w.page.get_by_role("option", name=option, exact=True).click()
+    w.page.get_by_role("combobox", name=label, exact=True).click()
+    w.page.get_by_role("listbox", name=label).get_by_role("option", name=option, exact=True).click()
 
 
 def sign_in(w: Watched, provider: str, who: str):
@@ -119,6 +118,7 @@ def test_anonymous_browser_gets_no_desk(chromium, desk):
         w.screenshot("desk_anonymous_it")
         w.assert_clean()
     finally:
+        w.screenshot("desk_last_state")
         w.close()
 
 
@@ -132,6 +132,7 @@ def test_signed_in_user_not_on_the_list_is_not_authorised(chromium, desk, provid
         assert w.page.locator("input[type=file]").count() == 0
         assert it("page.staff") not in nav_links(w)
     finally:
+        w.screenshot("desk_last_state")
         w.close()
 
 
@@ -174,6 +175,7 @@ def test_upload_map_preview_publish_find_undo(chromium, desk, provider):
         assert has_text(w, it("common.no_rows"))
         w.assert_clean()
     finally:
+        w.screenshot("desk_last_state")
         w.close()
 
 
@@ -212,4 +214,5 @@ def test_public_correction_accepted_survives_a_rebuild(chromium, desk, provider)
         w.screenshot("desk_staff_390x844")
         w.assert_clean()
     finally:
+        w.screenshot("desk_last_state")
         w.close()
