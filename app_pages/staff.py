@@ -152,7 +152,7 @@ if stored is not None:
             site_cols = {"org_id": "org_id", "name": i18n.column_label("name"),
                          "comune": i18n.column_label("comune"), "province": i18n.column_label("province"),
                          "kind": i18n.column_label("kind"), "source_urls": i18n.column_label("source_urls"),
-                         "source_files": t("common.sources")}
+                         "source_files": t("staff.source_files")}
             st.markdown("**" + t("staff.new_sites") + "**")
             table(pv.new_sites, site_cols)
             st.markdown("**" + t("staff.merged_sites") + "**")
@@ -161,7 +161,7 @@ if stored is not None:
             table(pv.changed.astype({"old": str, "new": str}) if not pv.changed.empty else pv.changed,
                   {"org_id": "org_id", "name": i18n.column_label("name"), "field": t("staff.col_field"),
                    "old": t("staff.col_old"), "new": t("staff.col_new"),
-                   "source_urls": i18n.column_label("source_urls"), "source_files": t("common.sources")})
+                   "source_urls": i18n.column_label("source_urls"), "source_files": t("staff.source_files")})
             st.markdown("**" + t("staff.disappeared") + "**")
             table(pv.disappeared, site_cols)
 

@@ -189,6 +189,7 @@ TEXTS: dict[str, dict[str, str]] = {
     'staff.new_sites': {'it': 'Nuovi siti', 'en': 'New sites'},
     'staff.merged_sites': {'it': 'Siti esistenti uniti', 'en': 'Existing sites merged'},
     'staff.changed': {'it': 'Campi modificati (vecchio → nuovo)', 'en': 'Changed fields (old → new)'},
+    'staff.source_files': {'it': 'File di origine', 'en': 'Source files'},
     'staff.disappeared': {'it': 'Siti che scomparirebbero', 'en': 'Sites that would disappear'},
     'staff.none': {'it': 'Nessuno.', 'en': 'None.'},
     'staff.publish_header': {'it': '4. Pubblica', 'en': '4. Publish'},

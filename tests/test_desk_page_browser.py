@@ -83,7 +83,9 @@ def click(w: Watched, name: str):
 
 def choose(w: Watched, label: str, option: str):
     """Pick `option` in the selectbox labelled `label` (Streamlit's selectbox is a combobox + listbox)."""
-    w.page.get_by_role("combobox", name=label, exact=True).click()
+    box = w.page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.press_sequentially(option.strip("()")[:8])  # long option lists are virtual: filter first
     w.page.get_by_role("listbox", name=label).get_by_role("option", name=option, exact=True).click()
 
 
