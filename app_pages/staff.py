@@ -203,9 +203,9 @@ for c in pending:
     with st.container(border=True):
         st.markdown(md_escape(t("staff.correction_item", id=c["id"], org_id=c["org_id"],
                                 field=i18n.column_label(c["field"]), time=c.get("submitted_at") or "")))
-        st.dataframe([{t("staff.correction_value"): c["proposed_value"],
-                       t("staff.correction_source"): c["source_url"] or t("staff.correction_no_source")}],
-                     hide_index=True, width="stretch")
+        st.markdown(f"**{t('staff.correction_value')}**: " + md_escape(c["proposed_value"]) + "  \n"
+                    f"**{t('staff.correction_source')}**: "
+                    + (md_escape(c["source_url"]) if c["source_url"] else t("staff.correction_no_source")))
         a, b = st.columns([1, 3])
         reason = b.text_input(t("staff.reject_reason"), key=f"staff_reason_{c['id']}")
         if a.button(t("staff.accept"), key=f"staff_accept_{c['id']}"):
