@@ -220,3 +220,16 @@ def test_staff_reject_needs_a_reason(desk):
     at.button(key=f"staff_reject_{c['id']}").click().run()
     [r] = store.corrections()
     assert (r["status"], r["reason"], r["reviewer"]) == ("rejected", "no source", ADMIN)
+
+
+def test_queue_shows_correction_text_escaped(desk):
+    from beautyvalley.desk import corrections
+
+    cfg, store = desk
+    org, _ = _an_org(cfg.db)
+    assert corrections.submit(cfg, store, "s-hostile", org, "name", HOSTILE).ok
+    at = run_desk(signed_in(EDITOR))
+    shown = [m.value for m in at.markdown if "onerror" in m.value]
+    assert shown, "the proposed value is not on the desk"
+    assert all(re.search(r"(?<!\\)<img", m) is None and "\\<img" in m for m in shown), shown  # escaped
+    assert HOSTILE in plain(shown[0])
