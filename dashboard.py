@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from beautyvalley import export, filters, i18n, queries, view_state, warehouse
+from beautyvalley.desk import auth as desk_auth
 
 # no page or page_icon icons: material-icon favicons are fetched from fonts.gstatic.com
 # (the app must make no outside request) and emoji need a font headless browsers lack
@@ -33,6 +34,9 @@ PAGES = [
     st.Page("app_pages/explore.py", title=t("page.explore"), url_path="explore"),
     st.Page("app_pages/competences.py", title=t("page.competences"), url_path="competences"),
     st.Page("app_pages/sources.py", title=t("page.sources"), url_path="sources"),
+    # issue 11: the desk is reachable at /staff by anyone (it shows a sign-in prompt) but listed only for staff
+    st.Page("app_pages/staff.py", title=t("page.staff"), url_path="staff",
+            visibility="visible" if desk_auth.current_staff() else "hidden"),
 ]
 page = st.navigation(PAGES)
 filters.init_from_url(page.url_path)  # after navigation: the page decides who owns ?q=

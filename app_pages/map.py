@@ -7,6 +7,7 @@ import pydeck as pdk
 from beautyvalley import capability_labels, filters, i18n, maps, provenance, queries, view_state
 from beautyvalley import card as human_card
 from beautyvalley.formatting import card_rows, html_escape, md_escape, selected_org_id
+from beautyvalley.desk import correction_form
 
 t = i18n.t
 f = filters.current()
@@ -128,6 +129,7 @@ def _provenance_section(org_id: str) -> None:
 def _correction_slot(card: dict) -> None:
     """The one place for the "suggest a correction" call (staff desk, issue 11): a single
     function call with card["org_id"] goes here."""
+    correction_form.render(card["org_id"], lang)
 
 
 # ---- selection -> organisation card (beside the map; first on a phone)

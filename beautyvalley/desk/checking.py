@@ -55,6 +55,7 @@ def check_file(path: Path, inbox_name: str) -> CheckReport:
     with tempfile.TemporaryDirectory(prefix="bv-check-") as d:
         link = Path(d) / inbox_name
         link.symlink_to(Path(path).resolve())
+        _link_sidecar(Path(path), link)
         table, v, rep = read_and_validate(link, ctx, "inbox")
     if table is None:
         empty = pd.DataFrame(columns=["line", "field", "value", "severity", "message"])
@@ -65,6 +66,16 @@ def check_file(path: Path, inbox_name: str) -> CheckReport:
     return CheckReport(rep.file, None, table.sheet, table.encoding, table.delimiter, list(table.headers), mapping,
                        list(rep.notes), rep.rows_in, rep.rows_rejected, rep.warnings, issues.reset_index(drop=True),
                        _rejected_rows(table, v.rejected))
+
+
+def _link_sidecar(src: Path, link: Path) -> None:
+    """Put the column mapping saved for `src` (its `.mapping.toml` sidecar) next to `link`, if there is one."""
+    from etl.registry.reading import sidecar_of
+
+    side = sidecar_of(src)
+    if side.is_file():
+        sidecar_of(link).unlink(missing_ok=True)
+        sidecar_of(link).symlink_to(side.resolve())
 
 
 def _rejected_rows(table, rejected: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,8 @@ from etl import paths as etl_paths
 
 STAFF_ENV = "BEAUTYVALLEY_STAFF"
 INBOX_ENV = "BEAUTYVALLEY_INBOX"
+REGISTRY_ENV = "BEAUTYVALLEY_REGISTRY"        # the curated registry / indicators the desk's builds read
+INDICATORS_ENV = "BEAUTYVALLEY_INDICATORS"    # (default data/organisations.csv, data/indicators.csv)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # 20 MB: stated on the desk
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024       # an .xlsx may expand to 200 MB at most
@@ -83,5 +85,9 @@ def from_env() -> DeskConfig:
     var = etl_corrections.var_dir()
     staff = os.environ.get(STAFF_ENV, "").strip()
     inbox = os.environ.get(INBOX_ENV, "").strip()
+    registry = os.environ.get(REGISTRY_ENV, "").strip()
+    indicators = os.environ.get(INDICATORS_ENV, "").strip()
     return DeskConfig(var=var, db=db_path(), inbox=_abs(Path(inbox)) if inbox else etl_paths.DEFAULT_INBOX,
-                      staff_file=_abs(Path(staff)) if staff else var / "staff.toml")
+                      staff_file=_abs(Path(staff)) if staff else var / "staff.toml",
+                      registry=_abs(Path(registry)) if registry else etl_paths.REGISTRY_CSV,
+                      indicators=_abs(Path(indicators)) if indicators else etl_paths.INDICATORS_CSV)

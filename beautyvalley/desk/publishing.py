@@ -34,6 +34,7 @@ import pandas as pd
 from . import staff
 from .config import DeskConfig
 from .store import Store
+from .checking import _link_sidecar
 from .uploads import StoredUpload
 
 COMPARED = ["name", "kind", "segments", "specialties", "ateco", "comune_code", "comune", "province", "lat", "lon",
@@ -150,10 +151,12 @@ def _link_inbox(cfg: DeskConfig, target: Path, extra: Path | None, extra_name: s
     target.mkdir(parents=True, exist_ok=True)
     for p in inbox_files(cfg.inbox):
         (target / p.name).symlink_to(p.resolve())
+        _link_sidecar(p, target / p.name)  # a published file's saved mapping applies in the preview too
     if extra is not None:
         link = target / extra_name
         link.unlink(missing_ok=True)
         link.symlink_to(Path(extra).resolve())
+        _link_sidecar(Path(extra), link)
 
 
 def rebuild(cfg: DeskConfig, db: Path, inbox: Path):
@@ -210,11 +213,28 @@ def _active_publishes(store: Store) -> list[dict]:
     return [e for e in log if e["action"] == "published" and e["id"] not in undone]
 
 
+def _unlink_inbox(cfg: DeskConfig, name: str) -> None:
+    """Take a file and its saved column mapping (sidecar) out of the inbox."""
+    from etl.registry.reading import sidecar_of
+
+    (cfg.inbox / name).unlink(missing_ok=True)
+    sidecar_of(cfg.inbox / name).unlink(missing_ok=True)
+
+
+def _copy_sidecar(upload: StoredUpload, target: Path) -> None:
+    """The column mapping saved for the upload goes into the inbox with it (the ETL reads it there)."""
+    from etl.registry.reading import sidecar_of
+
+    side = sidecar_of(upload.path)
+    if side.is_file():
+        _atomic_copy(side, sidecar_of(target))
+
+
 def _remove_from_inbox(cfg: DeskConfig, store: Store, name: str) -> None:
     """Take a file out of the inbox unless another active publish still needs it."""
     if any(e["file"] == name for e in _active_publishes(store)):
         return
-    (cfg.inbox / name).unlink(missing_ok=True)
+    _unlink_inbox(cfg, name)
 
 
 def recover(cfg: DeskConfig, store: Store) -> list[int]:
@@ -306,6 +326,7 @@ def publish(cfg: DeskConfig, store: Store, upload: StoredUpload, actor: str, rol
         already = target.exists()
         if not already:
             _atomic_copy(upload.path, target)
+        _copy_sidecar(upload, target)
         label = f"inbox/{upload.inbox_name}"
         try:
             res = rebuild(cfg, cfg.db, cfg.inbox)
@@ -346,7 +367,7 @@ def undo(cfg: DeskConfig, store: Store, actor: str, role: str | None) -> UndoRes
             raise NothingToUndo("publish.nothing_to_undo")
         last = active[-1]
         if sum(e["file"] == last["file"] for e in active) == 1:  # no other active publish needs the file
-            (cfg.inbox / last["file"]).unlink(missing_ok=True)
+            _unlink_inbox(cfg, last["file"])
         kept = last["detail"].get("kept")
         kept_path = cfg.builds / kept if kept else None
         if kept_path is not None and kept_path.exists():

@@ -149,6 +149,10 @@ class StoredUpload:
 def _write_once(path: Path, data: bytes) -> None:
     if path.exists() and path.stat().st_size == len(data):
         return
+    write_atomic(path, data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as f:
         f.write(data)
@@ -174,3 +178,43 @@ def store_upload(cfg: cfgmod.DeskConfig, store: Store, data: bytes, check: Uploa
     store.audit(uploader, "upload", file=check.inbox_name, sha256=check.sha256,
                 detail={"original_name": check.original_name, "size": check.size, "upload_id": uid})
     return StoredUpload(uid, check.sha256, path, check.safe_name, check.inbox_name)
+
+
+# --------------------------------------------------------------------------- column mapping saved for a file
+
+def mapping_path(upload: StoredUpload) -> Path:
+    """The column mapping saved for this file: the ETL's own sidecar (`<file>.mapping.toml`, read by
+    `etl.registry.reading.read_table`) next to var/uploads/<sha256><suffix>; publish copies it into the inbox."""
+    from etl.registry.reading import sidecar_of
+
+    return sidecar_of(upload.path)
+
+
+def saved_mapping(upload: StoredUpload) -> dict[str, str]:
+    """The overrides saved for this file (folded headers -> field or 'ignore'); {} when none."""
+    from etl.registry.reading import load_mapping
+
+    p = mapping_path(upload)
+    return load_mapping(p) if p.is_file() else {}
+
+
+def save_mapping(cfg: cfgmod.DeskConfig, store: Store, upload: StoredUpload, overrides: dict[str, str],
+                 actor: str, role: str | None) -> Path:
+    """Save a column mapping for this file ({header: field or 'ignore'}, merged into what was saved before).
+    Fields are checked by the ETL (`normalise_overrides`: ValueError on an unknown one); audited."""
+    import json
+
+    from etl.registry.headers import normalise_overrides
+
+    from . import staff
+    if not staff.can(role, "upload"):
+        from .publishing import Forbidden
+        raise Forbidden(f"role {role!r} may not change a mapping")
+    merged = {**saved_mapping(upload), **normalise_overrides(overrides)}
+    body = "# column mapping saved on the data desk (header = target field)\n[columns]\n" + "".join(
+        f"{json.dumps(h, ensure_ascii=False)} = {json.dumps(f)}\n" for h, f in sorted(merged.items()))
+    path = mapping_path(upload)
+    write_atomic(path, body.encode("utf-8"))
+    store.audit(actor, "mapping_saved", file=upload.inbox_name, sha256=upload.sha256,
+                detail={"columns": overrides})
+    return path
