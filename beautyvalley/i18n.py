@@ -82,6 +82,10 @@ def code_label(field: str, code: Any, lang: str | None = None) -> Any:
     return t(key, lang) if isinstance(code, str) and key in TEXTS else code
 
 
+def _blank(value: Any) -> bool:
+    return l10n.is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
 # Data texts kept in both languages: `<column>` (English) and `<column>_it` (Italian) in mart.indicators
 LOCALIZED_TEXT_COLUMNS = ("scope", "note")
 
@@ -98,8 +102,8 @@ def in_language(df: Any, lang: str | None = None, columns: tuple[str, ...] = LOC
         if it not in out.columns:
             continue
         if lang == "it" and c in out.columns:
-            out[c] = [en if l10n.is_missing(en) else t("scopetext.in_english", "it", text=en)
-                      if l10n.is_missing(v) else v for v, en in zip(out[it], out[c])]
+            out[c] = [en if _blank(en) else t("scopetext.in_english", "it", text=en) if _blank(v) else v
+                      for v, en in zip(out[it], out[c])]
         out = out.drop(columns=it)
     return out
 
