@@ -127,7 +127,7 @@ labels = {"title": i18n.metric_label(metric), "scope": t("benchmarks.scope"),
 def figures(build: object, entities: tuple, metric: str, lang: str, labels: tuple) -> tuple[dict | None, dict]:
     """Bar and time-series figures of one metric (plotly builds many facets slowly: cached
     per warehouse build, entities, metric and language)."""
-    data = queries.shared_metrics(queries.indicators(entities))
+    data = queries.shared_metrics(queries.indicators(entities, lang=lang))
     data = data[data["metric"] == metric]
     fmt = i18n.formatter(lang)
     # a panel with a single bar compares nothing (and fills the width whatever its value): those
@@ -170,8 +170,9 @@ st.plotly_chart(series_fig, width="stretch")
 
 st.subheader(t("benchmarks.table"))
 # no raw codes on screen: the comparable group is shown as its canonical measure (data/measures.csv),
-# the unit is already in the formatted value
-measure_of = {g: getattr(m, "label_" + lang) for m in meas.itertuples(index=False) for g in m.comparable_groups}
+# else as its own description (data/comparable_groups.csv); the unit is already in the formatted value
+measure_of = {**queries.comparable_groups(lang),
+              **{g: getattr(m, "label_" + lang) for m in meas.itertuples(index=False) for g in m.comparable_groups}}
 table = shared.assign(
     metric_label=shared["metric"].map(lambda m: i18n.metric_label(m, lang)),
     value_text=[i18n.fmt_value(v, u) for v, u in zip(shared["value"], shared["unit"])],

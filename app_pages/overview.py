@@ -107,10 +107,13 @@ if latest.empty:
     st.info(t("overview.no_indicators"))
 else:
     # one block per comparable group: figures in a block share one scope and can be compared
+    group_texts = queries.comparable_groups()
     for group, rows in latest.groupby("comparable_group", sort=False):
         with st.container(border=True):
             first = rows.iloc[0]
             st.markdown(f"**{md_escape(i18n.metric_label(first['metric']))}**")
+            if group in group_texts:
+                st.caption(md_escape(t("scopetext.group", description=group_texts[group])))
             if first["scope"]:
                 st.caption(md_escape(t("overview.group_scope", scope=first["scope"])))
             cols = st.columns(3)

@@ -187,7 +187,7 @@ def benchmarks(f: Filters, lang: str, limit: int = BENCHMARK_ROWS) -> tuple[list
     entities = scope_entities(f)
     if not entities:
         return [], 0
-    latest = queries.latest_values(queries.indicators(entities))
+    latest = queries.latest_values(queries.indicators(entities, lang=lang))
     if latest.empty:
         return [], 0
     order = {m: i for i, m in enumerate(queries.HEADLINE_METRICS)}

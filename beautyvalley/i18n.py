@@ -82,6 +82,32 @@ def code_label(field: str, code: Any, lang: str | None = None) -> Any:
     return t(key, lang) if isinstance(code, str) and key in TEXTS else code
 
 
+def _blank(value: Any) -> bool:
+    return l10n.is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
+# Data texts kept in both languages: `<column>` (English) and `<column>_it` (Italian) in mart.indicators
+LOCALIZED_TEXT_COLUMNS = ("scope", "note")
+
+
+def in_language(df: Any, lang: str | None = None, columns: tuple[str, ...] = LOCALIZED_TEXT_COLUMNS) -> Any:
+    """A copy of `df` whose `scope`/`note` hold the text of `lang`, without the `*_it` columns.
+
+    Italian comes from `<column>_it`; where it is missing the English text is shown with the
+    "(in inglese)" marker (never silently). English is the `<column>` text itself."""
+    lang = lang or current_language()
+    out = df.copy()
+    for c in columns:
+        it = f"{c}_it"
+        if it not in out.columns:
+            continue
+        if lang == "it" and c in out.columns:
+            out[c] = [en if _blank(en) else t("scopetext.in_english", "it", text=en) if _blank(v) else v
+                      for v, en in zip(out[it], out[c])]
+        out = out.drop(columns=it)
+    return out
+
+
 def column_label(column: str, lang: str | None = None) -> str:
     key = f"col.{column}"
     return t(key, lang) if key in TEXTS else column
@@ -674,7 +700,7 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'All of Lombardy: indicators of the region and of Italy.',
     },
     'overview.group_scope': {
-        'it': 'Ambito dichiarato dalla fonte (testo originale): {scope}',
+        'it': 'Ambito dichiarato dalla fonte: {scope}',
         'en': 'Scope as stated by the source: {scope}',
     },
     'overview.compare': {
@@ -2002,5 +2028,14 @@ TEXTS: dict[str, dict[str, str]] = {
     'brief.error_empty': {
         'it': 'Nessuna organizzazione corrisponde ai filtri: la scheda riporta solo gli indicatori.',
         'en': 'No organisation matches the filters: the brief shows the indicators only.',
+    },
+    # ---- scope/note texts of the indicators in the interface language (issue 8)
+    'scopetext.in_english': {
+        'it': '{text} (in inglese)',
+        'en': '{text}',
+    },
+    'scopetext.group': {
+        'it': 'Cosa misura: {description}',
+        'en': 'What it measures: {description}',
     },
 }

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from beautyvalley import warehouse
+from beautyvalley import i18n, warehouse
 
 if TYPE_CHECKING:  # pragma: no cover
     from beautyvalley.filters import Filters
@@ -433,7 +433,7 @@ def ateco_in_use(f: Filters) -> pd.DataFrame:
 
 IND_COLUMNS = (
     "indicator_id, entity, entity_type, metric, value, unit, year, year_basis, scope, "
-    "comparable_group, source_url, source_date, note"
+    "comparable_group, source_url, source_date, note, scope_it, note_it"
 )
 
 
@@ -449,9 +449,22 @@ def _indicators(key: warehouse.BuildKey, entities: tuple, metrics: tuple) -> pd.
     )
 
 
-def indicators(entities: tuple | list = (), metrics: tuple | list = ()) -> pd.DataFrame:
-    """Rows of mart.indicators, optionally restricted to entities and metrics."""
-    return _indicators(_key(), tuple(entities), tuple(metrics))
+def indicators(entities: tuple | list = (), metrics: tuple | list = (), lang: str | None = None) -> pd.DataFrame:
+    """Rows of mart.indicators, optionally restricted to entities and metrics; scope and note in
+    `lang` (default: the session's; i18n.in_language)."""
+    return i18n.in_language(_indicators(_key(), tuple(entities), tuple(metrics)), lang)
+
+
+@st.cache_data(**CACHE)
+def _comparable_groups(key: warehouse.BuildKey) -> pd.DataFrame:
+    return warehouse.read_df(key, "SELECT * FROM mart.comparable_groups ORDER BY comparable_group")
+
+
+def comparable_groups(lang: str | None = None) -> dict[str, str]:
+    """comparable_group code -> what it measures, in `lang` (data/comparable_groups.csv)."""
+    lang = lang or i18n.current_language()
+    df = _comparable_groups(_key())
+    return dict(zip(df["comparable_group"], df[f"description_{lang}"]))
 
 
 def headline_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -551,7 +564,7 @@ def _comparison(key: warehouse.BuildKey) -> pd.DataFrame:
     return warehouse.read_df(
         key,
         """WITH m AS (SELECT measure, unnest(comparable_groups) AS comparable_group FROM mart.measures),
-           r AS (SELECT m.measure, i.entity, i.entity_type, i.value, i.unit, i.year, i.scope,
+           r AS (SELECT m.measure, i.entity, i.entity_type, i.value, i.unit, i.year, i.scope, i.scope_it,
                         i.comparable_group, i.source_url, i.source_date,
                         row_number() OVER (PARTITION BY m.measure, i.entity
                                            ORDER BY i.year DESC NULLS LAST, i.source_date DESC NULLS LAST,
@@ -561,9 +574,9 @@ def _comparison(key: warehouse.BuildKey) -> pd.DataFrame:
     )
 
 
-def comparison() -> pd.DataFrame:
-    """Newest published figure per (canonical measure, entity), with its year, scope and source."""
-    return _comparison(_key())
+def comparison(lang: str | None = None) -> pd.DataFrame:
+    """Newest published figure per (canonical measure, entity), with its year, scope (in `lang`) and source."""
+    return i18n.in_language(_comparison(_key()), lang)
 
 
 @st.cache_data(**CACHE)

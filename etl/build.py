@@ -24,7 +24,7 @@ from .registry import merging
 from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex, load_mergers
 from .registry.validation import Context, Validated, validate
-from .sources import capabilities, classification, geography, indicators, measures, segments
+from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
 
 REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 INBOX_IGNORED = {"README.md", ".gitkeep"}
@@ -344,6 +344,8 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
         con.register("v_measures", measures.load(paths.MEASURES_CSV))
         con.execute("CREATE TABLE staging.measures AS SELECT * FROM v_measures")
+        con.register("v_comparable_groups", comparable_groups.load(paths.COMPARABLE_GROUPS_CSV))
+        con.execute("CREATE TABLE staging.comparable_groups AS SELECT * FROM v_comparable_groups")
         capabilities.stage(con, set(segs["segment"]))  # staging.capabilities, staging.capability_tags
 
     rejected_parts: list[pd.DataFrame] = []
@@ -444,6 +446,7 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
         con.execute("CREATE TABLE mart.indicators AS " + _sql("marts/indicators.sql"))
         con.execute("CREATE TABLE mart.segments AS " + _sql("marts/segments.sql"))
         con.execute("CREATE TABLE mart.measures AS " + _sql("marts/measures.sql"))
+        con.execute("CREATE TABLE mart.comparable_groups AS " + _sql("marts/comparable_groups.sql"))
         _ateco_in_use(con)
         con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
         capabilities.stage_tag_keys(con)

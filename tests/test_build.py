@@ -219,7 +219,8 @@ def test_cli_export_parquet(fixture_db, tmp_path):
     r = _cli("export", "--parquet", str(tmp_path / "pq"), "--db", str(fixture_db))
     assert r.returncode == 0, r.stderr
     files = sorted(p.name for p in (tmp_path / "pq").glob("*.parquet"))
-    assert files == ["ateco.parquet", "capabilities.parquet", "comuni.parquet", "field_provenance.parquet",
+    assert files == ["ateco.parquet", "capabilities.parquet", "comparable_groups.parquet", "comuni.parquet",
+                     "field_provenance.parquet",
                      "indicators.parquet", "measures.parquet", "organisation_capabilities.parquet",
                      "organisations.parquet", "provinces.parquet", "segments.parquet", "unmapped_tags.parquet"]
     n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path / 'pq' / 'organisations.parquet'}')").fetchall()[0][0]

@@ -11,7 +11,9 @@ from ..registry.reading import sha256_of
 from ..registry.values import clean_text, parse_number, parse_urls, parse_year
 
 COLUMNS = ["indicator_id", "entity", "entity_type", "metric", "value", "unit", "year", "year_basis", "scope",
-           "comparable_group", "source_url", "source_date", "note"]
+           "comparable_group", "source_url", "source_date", "note", "scope_it", "note_it"]
+# Italian texts of scope and note: optional columns (a file without them loads, its Italian texts empty)
+OPTIONAL = {"scope_it", "note_it"}
 UNITS = {"EUR", "count", "percent", "year", "index"}
 YEAR_BASES = {"stated", "inferred", "publication"}
 REQUIRED = ["indicator_id", "entity", "entity_type", "metric", "value", "unit", "source_url"]
@@ -28,10 +30,10 @@ def load(path: Path, today: date | None = None):
         for row in reader:
             if any(c.strip() for c in row):
                 raw_rows.append((reader.line_num, row))
-    missing_cols = [c for c in COLUMNS if c not in header]
+    missing_cols = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
     if missing_cols:
         raise ValueError(f"{file}: missing column(s) {', '.join(missing_cols)}")
-    idx = {c: header.index(c) for c in COLUMNS}
+    idx = {c: header.index(c) if c in header else len(header) + 1 for c in COLUMNS}
     raw = pd.DataFrame([{**{c: (r[idx[c]] if idx[c] < len(r) else None) for c in COLUMNS}, "line": ln}
                         for ln, r in raw_rows], columns=[*COLUMNS, "line"])
     raw.insert(0, "file", file)
