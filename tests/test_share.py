@@ -83,7 +83,7 @@ def test_link_with_org_opens_its_card_beside_the_map(db):
     assert not at.exception
     assert md_escape(name) in [s.value for s in at.subheader]
     assert at.radio(key="map_choropleth").value == "count"
-    assert [e.label for e in at.expander] == ["Dettagli"]
+    assert [e.label for e in at.expander] == ["Segnala una correzione", "Dettagli"]  # the correction form (issue 11), then the details
     # the URL keeps the view; the share link names the public address, never localhost
     assert url_values(at, "org") == [org_id] and url_values(at, "mode") == ["count"]
     assert url_values(at, "view") == ["45.3000,9.6000,10.00"]
