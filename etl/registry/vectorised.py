@@ -117,6 +117,21 @@ def iva_valid(digits: np.ndarray) -> np.ndarray:
     return digits[:, :7].any(axis=1) & ok_office & luhn_valid(digits)
 
 
+def _scalar_rest(series: pd.Series, rest: np.ndarray, fn, values: np.ndarray, msgs: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series]:
+    """The rows a column kernel did not settle go to the scalar twin fn(value) -> (value, message), once per
+    distinct value; returns (values, messages) as object Series."""
+    if rest.any():
+        codes, uniq = pd.factorize(series.to_numpy(dtype=object)[rest], use_na_sentinel=True)
+        parsed = [fn(u) for u in uniq]
+        pv = np.empty(len(parsed), dtype=object)
+        pv[:] = [p[0] for p in parsed]
+        pm = np.empty(len(parsed), dtype=object)
+        pm[:] = [p[1] for p in parsed]
+        values[rest], msgs[rest] = pv[codes], pm[codes]
+    return pd.Series(values, index=series.index, dtype=object), pd.Series(msgs, index=series.index, dtype=object)
+
+
 _VAT_FAST = r"^(IT)?[0-9]{1,11}$"
 
 
@@ -138,16 +153,7 @@ def parse_vats(series: pd.Series) -> tuple[pd.Series, pd.Series]:
         ok = iva_valid(_fixed_width_digits(sub, 11))
         vats[idx[ok]] = pc.filter(sub, pa.array(ok)).to_numpy(zero_copy_only=False)
         settled[idx[ok]] = True
-    rest = ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False)
-    if rest.any():
-        codes, uniq = pd.factorize(series.to_numpy(dtype=object)[rest], use_na_sentinel=True)
-        parsed = [parse_vat(u) for u in uniq]
-        pv = np.empty(len(parsed), dtype=object)
-        pv[:] = [p[0] for p in parsed]
-        pm = np.empty(len(parsed), dtype=object)
-        pm[:] = [p[1] for p in parsed]
-        vats[rest], msgs[rest] = pv[codes], pm[codes]
-    return pd.Series(vats, index=series.index, dtype=object), pd.Series(msgs, index=series.index, dtype=object)
+    return _scalar_rest(series, ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False), parse_vat, vats, msgs)
 
 
 # ASCII-only shapes of values.parse_url (its character classes are wider: anything these do not match goes
@@ -172,13 +178,4 @@ def parse_urls_column(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     msgs = np.full(n, None, dtype=object)
     if settled.any():
         urls[settled] = pc.filter(a, pa.array(settled)).to_numpy(zero_copy_only=False)
-    rest = ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False)
-    if rest.any():
-        codes, uniq = pd.factorize(series.to_numpy(dtype=object)[rest], use_na_sentinel=True)
-        parsed = [parse_url(u) for u in uniq]
-        pv = np.empty(len(parsed), dtype=object)
-        pv[:] = [p[0] for p in parsed]
-        pm = np.empty(len(parsed), dtype=object)
-        pm[:] = [p[1] for p in parsed]
-        urls[rest], msgs[rest] = pv[codes], pm[codes]
-    return pd.Series(urls, index=series.index, dtype=object), pd.Series(msgs, index=series.index, dtype=object)
+    return _scalar_rest(series, ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False), parse_url, urls, msgs)
