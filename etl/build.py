@@ -415,7 +415,9 @@ def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry,
 
     with prog.stage("merge"):
         rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
+        staged_parts.clear()  # the per-file frames are in `rows` now
         _stage_rows(con, rows)
+        del rows
         con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
         _account(con, reports)
         _stage_history(con, history_parts)
@@ -486,16 +488,18 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
     rows["site_key"] = merging.site_keys(rows)
     rows["label"] = merging.site_labels(rows)
     arrays = {}
+    # each column leaves the frame once it is an Arrow array: the Python objects of a million-row file are
+    # freed column by column instead of living beside their Arrow copy until the end
     for c in ("label", "src_order", "line"):
-        arrays[c] = pa.array(rows[c].to_numpy(dtype=np.int64))
+        arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=np.int64))
     for c in ("lat", "lon", "employees", "revenue_eur"):
-        arrays[c] = pa.array(rows[c].to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
+        arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
     for c in ("employees_year", "revenue_year", "founded", "employees_min", "employees_max"):
-        arrays[c] = pa.array(pd.array(rows[c], dtype="Int64"), type=pa.int64())
+        arrays[c] = pa.array(pd.array(rows.pop(c), dtype="Int64"), type=pa.int64())
     for c in STAGED_TEXT:
-        arrays[c] = pa.array(rows[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     for c in ("segments", "specialties", "source_urls"):
-        arrays[c] = pa.array([v if isinstance(v, list) else [] for v in rows[c].to_numpy(dtype=object)],
+        arrays[c] = pa.array([v if isinstance(v, list) else [] for v in rows.pop(c).to_numpy(dtype=object)],
                              type=pa.list_(pa.string()))
     con.register("v_rows", pa.table(arrays))
     con.execute("INSERT INTO staging.registry_rows BY NAME SELECT * FROM v_rows")

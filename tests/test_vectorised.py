@@ -32,3 +32,71 @@ def test_parse_numbers_matches_parse_number():
         else:
             assert got == exp, v
         assert msg == exp_msg, v
+
+
+def _luhn_digit(body: str) -> str:
+    """The Luhn check digit of body, computed here by hand (not by the code under test)."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled: these are the odd positions once the check digit is appended
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+VAT_SAMPLES = ["00000000000", "0000000000 0", "12345678903", "IT 123.456.789-03", "it12345678903", "n.d.", None, "",
+               "RSSMRA80A01H501U", "١٢٣٤٥٦٧٨٩٠٣", "123/456", "01234567897", " 12345678903\t", "IT", "123456789012",
+               "ıt12345678903", "1234567890\u00a03", "12345678904", "-", "1234567"]
+
+
+def test_parse_vats_matches_parse_vat():
+    import pyarrow as pa
+    from stdnum.it import iva
+
+    from etl.registry.values import parse_vat
+    from etl.registry.vectorised import parse_vats
+
+    samples = list(VAT_SAMPLES)
+    for k, office in enumerate(["001", "050", "100", "101", "120", "121", "888", "999", "000", "500"]):
+        body = f"{k * 1234567 + 7654321:07d}"[-7:] + office
+        good = body + _luhn_digit(body)
+        samples += [good, "IT" + good, good.lstrip("0") or good, body + str((int(_luhn_digit(body)) + 1) % 10)]
+    assert any(parse_vat(v)[0] for v in samples) and any(parse_vat(v)[1] for v in samples)
+    assert iva.is_valid("00000010017") == (parse_vat("10017")[0] is not None)
+    for s in (pd.Series(samples, dtype=object), pd.Series(pa.array(samples, pa.string()), dtype=pd.ArrowDtype(pa.string()))):
+        vats, msgs = parse_vats(s)
+        assert list(zip(vats, msgs)) == [parse_vat(v) for v in samples]
+
+
+def test_luhn_valid_matches_stdnum():
+    import numpy as np
+    from stdnum import luhn
+
+    from etl.registry.vectorised import luhn_valid
+
+    rnd = np.random.default_rng(7)
+    digits = rnd.integers(0, 10, size=(5000, 11), dtype=np.uint8)
+    expected = [luhn.is_valid("".join(map(str, row))) for row in digits]
+    assert luhn_valid(digits).tolist() == expected
+    assert 300 < sum(expected) < 700  # about one in ten passes
+
+
+URL_SAMPLES = ["https://a.it", " http://www.x.com/p?q=1 ", "www.foo.it", "WWW.foo.it/a<b", "www.a.it:80", "https://a.it.",
+               "https://a.it:8080/x", "ftp://a.it", "n.d.", None, "", "https://K\u212a.it", "https://a.it/\u00e8",
+               "\u00a0https://a.it", "https://a.it\x1f", "https://a", 'hTTps://A-B.c/"x', "https://a.it/x y", "www.a",
+               "https://a.it/ok#frag", "http://1.2.3.4/", "https://a..it", "https://-a.it", "-", "https://a.it\t",
+               "javascript:alert(1)", "https://a.it/<script>", "www.ſhop.it"]
+
+
+def test_parse_urls_column_matches_parse_url():
+    import pyarrow as pa
+
+    from etl.registry.values import parse_url
+    from etl.registry.vectorised import parse_urls_column
+
+    for s in (pd.Series(URL_SAMPLES, dtype=object),
+              pd.Series(pa.array(URL_SAMPLES, pa.string()), dtype=pd.ArrowDtype(pa.string()))):
+        urls, msgs = parse_urls_column(s)
+        assert list(zip(urls, msgs)) == [parse_url(v) for v in URL_SAMPLES]
+    assert parse_urls_column(pd.Series(["www.foo.it"], dtype=object))[0][0] == "https://www.foo.it"

@@ -19,9 +19,9 @@ from pyproj import Transformer
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
-from .vectorised import _arrow, clean_texts, parse_numbers, string_lengths
-from .values import (clean_text, parse_employee_class, parse_kind, parse_number, parse_sede_ul, parse_status, parse_url,
-                     parse_urls, parse_vat, parse_year, split_list, fold)
+from .vectorised import _arrow, clean_texts, parse_numbers, parse_urls_column, parse_vats, string_lengths
+from .values import (clean_text, parse_employee_class, parse_kind, parse_number, parse_sede_ul, parse_status,
+                     parse_urls, parse_year, split_list, fold)
 
 MAX_FIELD_LEN = 2000
 MAX_EMPLOYEES = 1_000_000
@@ -103,6 +103,15 @@ def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     msgs = np.array([r[1] for r in results], dtype=object)
     return (pd.Series(parsed[codes], index=series.index, dtype=object),
             pd.Series(msgs[codes], index=series.index, dtype=object))
+
+
+def _dropped(msgs: pd.Series) -> pd.Series:
+    """'…' -> '…; dropped' on the rows with a message (no Python call per row)."""
+    m = msgs.notna().to_numpy()
+    out = msgs.copy()
+    if m.any():
+        out[m] = msgs[m].to_numpy(dtype=object) + "; dropped"
+    return out
 
 
 def _short(v) -> str | None:
@@ -241,8 +250,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         tc = safe("tax_code")
         use_tc = clean_texts(vat_raw).isna() & tc.fillna("").astype(str).str.fullmatch(r"\s*\d{8,11}\s*")
         vat_raw = vat_raw.where(~use_tc, tc) if use_tc.any() else vat_raw
-    vat, vmsg = _map_unique(vat_raw, parse_vat)
-    warns.add(vmsg.notna().to_numpy(), "vat", col("vat"), _omap(vmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    vat, vmsg = parse_vats(vat_raw)
+    warns.add(vmsg.notna().to_numpy(), "vat", col("vat"), _dropped(vmsg), "warning")
     out["vat"] = vat
 
     def ateco_fn(v):
@@ -255,8 +264,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     warns.add(amsg.notna().to_numpy(), "ateco", col("ateco"), amsg, "warning")
     out["ateco"] = at
 
-    web, wmsg = _map_unique(safe("website"), parse_url)
-    warns.add(wmsg.notna().to_numpy(), "website", col("website"), _omap(wmsg, lambda m: m + "; dropped" if isinstance(m, str) else None), "warning")
+    web, wmsg = parse_urls_column(safe("website"))
+    warns.add(wmsg.notna().to_numpy(), "website", col("website"), _dropped(wmsg), "warning")
     out["website"] = web
 
     src, smsg = _map_unique(safe("source_url"), lambda v: (lambda r: (r[0] or [], "; ".join(r[1]) or None))(parse_urls(v)))

@@ -89,3 +89,93 @@ def name_keys(series: pd.Series) -> pd.Series:
     a = pc.replace_substring_regex(pc.utf8_replace_slice(a, start=0, stop=0, replacement=" "), _LEGAL_RE.pattern, "")
     a = pc.utf8_trim_whitespace(pc.replace_substring_regex(a, r"\s+", " "))
     return _to_object(a, series.index)
+
+
+def _fixed_width_digits(arr: pa.Array, width: int) -> np.ndarray:
+    """(len, width) uint8 digits of an Arrow string array whose values are all `width` ASCII digits."""
+    arr = arr.cast(pa.large_string())
+    if len(arr) == 0:
+        return np.zeros((0, width), dtype=np.uint8)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    return (data[offsets[0]:offsets[0] + width * len(arr)].reshape(len(arr), width) - ord("0")).astype(np.uint8)
+
+
+def luhn_valid(digits: np.ndarray) -> np.ndarray:
+    """Luhn check over each row of a (n, k) digit matrix (twin of stdnum.luhn.checksum == 0)."""
+    d = digits[:, ::-1].astype(np.int16)
+    doubled = d[:, 1::2] * 2
+    total = d[:, ::2].sum(axis=1) + (doubled - 9 * (doubled > 9)).sum(axis=1)
+    return total % 10 == 0
+
+
+def iva_valid(digits: np.ndarray) -> np.ndarray:
+    """stdnum.it.iva.validate's rules on an (n, 11) digit matrix: first seven digits not all zero, office
+    code (digits 8-10) 001-100, 120, 121, 888 or 999, Luhn checksum."""
+    office = digits[:, 7].astype(np.int16) * 100 + digits[:, 8] * 10 + digits[:, 9]
+    ok_office = ((office >= 1) & (office <= 100)) | np.isin(office, [120, 121, 888, 999])
+    return digits[:, :7].any(axis=1) & ok_office & luhn_valid(digits)
+
+
+def _scalar_rest(series: pd.Series, rest: np.ndarray, fn, values: np.ndarray, msgs: np.ndarray
+                 ) -> tuple[pd.Series, pd.Series]:
+    """The rows a column kernel did not settle go to the scalar twin fn(value) -> (value, message), once per
+    distinct value; returns (values, messages) as object Series."""
+    if rest.any():
+        codes, uniq = pd.factorize(series.to_numpy(dtype=object)[rest], use_na_sentinel=True)
+        parsed = [fn(u) for u in uniq]
+        pv = np.empty(len(parsed), dtype=object)
+        pv[:] = [p[0] for p in parsed]
+        pm = np.empty(len(parsed), dtype=object)
+        pm[:] = [p[1] for p in parsed]
+        values[rest], msgs[rest] = pv[codes], pm[codes]
+    return pd.Series(values, index=series.index, dtype=object), pd.Series(msgs, index=series.index, dtype=object)
+
+
+_VAT_FAST = r"^(IT)?[0-9]{1,11}$"
+
+
+def parse_vats(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(partite IVA, messages); twin of values.parse_vat. The pre-check settles the values that are up to 11
+    digits (after the separators and the IT prefix) with a valid checksum; every other value (invalid
+    checksums, codici fiscali, unknown tokens, odd characters) goes to parse_vat, once per distinct value."""
+    from .values import parse_vat
+
+    n = len(series)
+    a = pc.replace_substring_regex(pc.ascii_upper(_arrow(series)), r"[\t\n\f\r .\-/]", "")
+    fast = pc.fill_null(pc.match_substring_regex(a, _VAT_FAST), False).to_numpy(zero_copy_only=False)
+    vats = np.full(n, None, dtype=object)
+    msgs = np.full(n, None, dtype=object)
+    settled = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(fast)
+    if len(idx):
+        sub = pc.utf8_lpad(pc.replace_substring_regex(pc.filter(a, pa.array(fast)), r"^IT", ""), width=11, padding="0")
+        ok = iva_valid(_fixed_width_digits(sub, 11))
+        vats[idx[ok]] = pc.filter(sub, pa.array(ok)).to_numpy(zero_copy_only=False)
+        settled[idx[ok]] = True
+    return _scalar_rest(series, ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False), parse_vat, vats, msgs)
+
+
+# ASCII-only shapes of values.parse_url (its character classes are wider: anything these do not match goes
+# to parse_url itself)
+_URL_PATH = r"(/[!#-;=?-~]*)?"
+_HTTP_FAST = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\.?(:[0-9]+)?" + _URL_PATH + "$"
+_WWW_FAST = r"^[Ww][Ww][Ww]\.[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+" + _URL_PATH + "$"
+
+
+def parse_urls_column(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(web addresses, messages); twin of values.parse_url. Plain http(s):// and www. addresses are settled by
+    two regular expressions on the Arrow column; the rest goes to parse_url once per distinct value."""
+    from .values import parse_url
+
+    n = len(series)
+    a = pc.utf8_trim(_arrow(series), characters=" \t\n\r\f\v")
+    http = pc.fill_null(pc.match_substring_regex(a, _HTTP_FAST), False)
+    www = pc.fill_null(pc.match_substring_regex(a, _WWW_FAST), False)
+    a = pc.if_else(www, pc.binary_join_element_wise(pa.scalar("https://", a.type), a, pa.scalar("", a.type)), a)
+    settled = pc.or_(http, www).to_numpy(zero_copy_only=False)
+    urls = np.full(n, None, dtype=object)
+    msgs = np.full(n, None, dtype=object)
+    if settled.any():
+        urls[settled] = pc.filter(a, pa.array(settled)).to_numpy(zero_copy_only=False)
+    return _scalar_rest(series, ~settled & pc.is_valid(a).to_numpy(zero_copy_only=False), parse_url, urls, msgs)
