@@ -157,7 +157,7 @@ def metric_value(w: Watched, label: str) -> str:
 def shown_count(w: Watched) -> int:
     """The row count the explore page states above its table ("**N** sedi …" / "**N** sites …")."""
     text = w.page.locator("[data-testid=stMarkdownContainer]").filter(
-        has_text=re.compile(r"(sedi corrispondono|sites match)")).first.inner_text()
+        has_text=re.compile(r"(sed[ei] corrispond|sites? match)")).first.inner_text()
     m = re.match(r"\s*([\d.,]+)", text)
     assert m, text
     return int(re.sub(r"[.,]", "", m.group(1)))
@@ -320,7 +320,8 @@ def test_brief_downloads_from_the_overview(watched: Watched, fixture_db):
         n = con.execute("SELECT count(DISTINCT group_id) FROM mart.organisations "
                         "WHERE province IN ('CR', 'LO', 'MI', 'BG')").fetchone()[0]
     assert f"Build {build_id}" in text and f"Organizzazioni {n} Anno:" in text
-    assert "Link alla stessa vista: http://" in text  # the server's own address
+    assert "Link alla stessa vista: https://" in text  # the public address (BEAUTYVALLEY_PUBLIC_URL), never localhost
+    assert "localhost" not in text
     watched.assert_clean()
 
 def test_hostile_name_is_shown_as_text(watched: Watched):
