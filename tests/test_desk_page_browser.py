@@ -103,7 +103,7 @@ def sign_in(w: Watched, provider: str, who: str):
 
 
 def sites_on_map_note(w: Watched) -> str:
-    return w.page.locator("[data-testid=stCaptionContainer]").filter(has_text="Sulla mappa").first.inner_text()
+    return w.page.locator("[data-testid=stCaptionContainer]").filter(has_text=re.compile(r"Sulla mappa \d")).first.inner_text()
 
 
 def sample_rows(name: str) -> list[dict]:
