@@ -10,27 +10,17 @@ import io
 import math
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from beautyvalley import finder_view as fv
-from tests.test_pages import Downloads
+from tests.test_pages import Downloads, db, sql  # noqa: F401  (db is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CREMA, LODI = "019035", "098031"
 CAPS = {r["code"]: r for r in csv.DictReader(open(ROOT / "data" / "capabilities.csv", encoding="utf-8"))}
 
 
-@pytest.fixture()
-def db(fixture_db, monkeypatch) -> Path:
-    monkeypatch.setenv("BEAUTYVALLEY_DB", str(fixture_db))
-    return fixture_db
-
-
-def sql(db: Path, query: str, params=None):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(query, params or []).fetchall()
 
 
 def km_between(lat1, lon1, lat2, lon2, r=6371.0088):
