@@ -219,9 +219,14 @@ def test_dashboard_answers_during_rebuild_and_shows_new_data(served, tmp_path):
         proc = start_build(db, inbox, "--registry", str(fixtures.FIXTURE_REGISTRY),
                            "--indicators", str(fixtures.FIXTURE_INDICATORS),
                            BEAUTYVALLEY_BUILD_PAUSE_AT="checks:6")
+        # A read counts as "during" only if the old file was still in place when it finished: the build keeps
+        # running for a moment after the swap (it counts rows, prints), and a read then may see the new data.
+        old_inode = os.stat(db).st_ino
         during = []
         while proc.poll() is None:
-            during.append(count_on_explore())
+            n = count_on_explore()
+            if os.stat(db).st_ino == old_inode:
+                during.append(n)
         assert proc.returncode == 0, proc.stderr.read()[-2000:]
         assert before == 0
         assert during and all(n == before for n in during), during
