@@ -15,8 +15,9 @@ URL format: lists are repeated parameters (?prov=CR&prov=LO) or comma-separated 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -132,7 +133,7 @@ def _clean_text(value: str) -> str:
 def _url_values(param: str) -> list[str] | None:
     if param not in st.query_params:
         return None
-    values = [v for v in st.query_params.get_all(param)]
+    values = list(st.query_params.get_all(param))
     if param in _COMMA_SPLIT:
         values = [p.strip() for v in values for p in v.split(",")]
     seen: list[str] = []
@@ -409,7 +410,7 @@ def permalink(f: Filters | None = None, base_url: str | None = None) -> str:
     if base_url is None:
         try:
             base_url = st.context.url
-        except Exception:  # pragma: no cover - outside a script run
+        except Exception:  # pragma: no cover - outside a script run  # noqa: BLE001
             base_url = None
     base = (base_url or "http://localhost:8501/").split("?")[0]
     qs = f.query_string()
