@@ -1,11 +1,13 @@
 # Beauty Valley: two commands do everything on a fresh Debian machine with Python 3.11.
 #   make run    create .venv (requirements.txt), build the warehouse if missing, start the dashboard
 #   make test   create .venv (requirements-dev.txt), install Debian's chromium and the PDF libraries
-#               (pango, DejaVu fonts) if missing, run pytest
+#               (pango, DejaVu fonts) if missing, run `make lint`, then pytest
+#   make lint   ruff check, sqlfluff lint (etl/sql, beautyvalley/sql), lint-imports (configs: pyproject.toml, .sqlfluff)
 #   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
 #   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
 #   make demo-staff  local OIDC provider + the dashboard with staff sign-in (README "Staff data desk")
-# The venv is refreshed whenever the requirements files change (stamp = their sha256).
+# The venv is refreshed whenever the requirements files or pyproject.toml change (stamp = their sha256);
+# the project itself is installed editable (`pip install --no-deps -e .`: beautyvalley and etl importable anywhere).
 
 SHELL      := /bin/bash
 PYTHON     ?= python3
@@ -23,40 +25,43 @@ PIP_FLAGS  := --disable-pip-version-check --no-input
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test build bench demo-staff venv venv-dev chromium pdf-deps clean help
+.PHONY: run test lint build bench demo-staff venv venv-dev chromium pdf-deps clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    start the dashboard (creates .venv and the warehouse if needed)"
-	@echo "make test   run the whole test suite, browser tests included"
+	@echo "make test   lint, then the whole test suite, browser tests included"
+	@echo "make lint   ruff check, sqlfluff lint, import-linter contracts"
 	@echo "make build  rebuild $(DB)"
 	@echo "make bench  run the benchmarks (bench/out/results.md)"
 	@echo "make demo-staff  staff sign-in demo: a local OIDC provider and the dashboard (users ada, eve)"
 
 # --- virtual environment ------------------------------------------------------------
-# venv: runtime packages. The stamp holds the hash of requirements.txt; a mismatch reinstalls.
+# venv: runtime packages. The stamp holds the hash of requirements.txt and pyproject.toml; a mismatch reinstalls.
 venv:
 	@set -e; \
-	want=$$(cat requirements.txt | sha256sum | cut -d' ' -f1); \
+	want=$$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1); \
 	have=$$(cat $(VENV)/.stamp-run 2>/dev/null || true); \
 	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
 	  echo ">> creating/refreshing $(VENV) from requirements.txt"; \
 	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
 	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements.txt; \
+	  $(VPY) -m pip install $(PIP_FLAGS) -q --no-deps -e .; \
 	  echo "$$want" > $(VENV)/.stamp-run; \
 	fi
 
 # venv-dev: runtime + test packages (requirements-dev.txt includes requirements.txt).
 venv-dev:
 	@set -e; \
-	want=$$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1); \
+	want=$$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1); \
 	have=$$(cat $(VENV)/.stamp-dev 2>/dev/null || true); \
 	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
 	  echo ">> creating/refreshing $(VENV) from requirements-dev.txt"; \
 	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
 	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements-dev.txt; \
+	  $(VPY) -m pip install $(PIP_FLAGS) -q --no-deps -e .; \
 	  echo "$$want" > $(VENV)/.stamp-dev; \
-	  cat requirements.txt | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
+	  cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
 	fi
 
 # Debian packages: $(call apt_install,<shell test that they are there>,<packages>) installs them
@@ -100,7 +105,14 @@ demo-staff: venv-dev
 	$(VPY) -m beautyvalley.desk.demo --port $(PORT) --script $(STAFF_APP)
 
 # --- tests and benchmarks ----------------------------------------------------------
-test: venv-dev chromium pdf-deps
+# Habits (issue 10): lint rules in pyproject.toml ([tool.ruff], [tool.importlinter]) and .sqlfluff.
+# `ruff format --check` is not enforced yet (one `ruff format` run lands at the end of the restructure).
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/sqlfluff lint etl/sql beautyvalley/sql
+	$(VENV)/bin/lint-imports
+
+test: venv-dev chromium pdf-deps lint
 	$(VPY) -m pytest -q
 
 bench: venv-dev chromium pdf-deps

@@ -15,8 +15,9 @@ URL format: lists are repeated parameters (?prov=CR&prov=LO) or comma-separated 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -132,7 +133,7 @@ def _clean_text(value: str) -> str:
 def _url_values(param: str) -> list[str] | None:
     if param not in st.query_params:
         return None
-    values = [v for v in st.query_params.get_all(param)]
+    values = list(st.query_params.get_all(param))
     if param in _COMMA_SPLIT:
         values = [p.strip() for v in values for p in v.split(",")]
     seen: list[str] = []
@@ -436,7 +437,7 @@ def permalink(f: Filters | None = None, base_url: str | None = None,
     if base_url is None:
         try:
             path = urlsplit(st.context.url or "").path
-        except Exception:  # pragma: no cover - outside a script run
+        except Exception:  # pragma: no cover - outside a script run  # noqa: BLE001
             path = ""
         base_url = view_state.page_url(path)
     base = base_url.split("?")[0]

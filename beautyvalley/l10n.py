@@ -209,7 +209,7 @@ class Formatter:
         return text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def formatter(lang: str) -> Formatter:
     """The (shared, immutable) Formatter of ``lang``."""
     return Formatter(lang)

@@ -18,7 +18,6 @@ Counting conventions (shown to users in captions):
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -29,7 +28,7 @@ from beautyvalley import i18n, warehouse
 if TYPE_CHECKING:  # pragma: no cover
     from beautyvalley.filters import Filters
 
-CACHE = dict(ttl=3600, max_entries=64, show_spinner=False)
+CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
 RESEARCH_KINDS = ("university", "research_centre", "testing_lab")
 HEADLINE_ENTITIES = ("Lombardia", "Italia")

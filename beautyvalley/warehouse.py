@@ -86,7 +86,7 @@ def _connect(key: BuildKey, reopen: bool = False) -> duckdb.DuckDBPyConnection:
         if current is not None:
             try:
                 current[1].close()
-            except Exception:  # pragma: no cover - already closed
+            except Exception:  # pragma: no cover - already closed  # noqa: BLE001
                 pass
         con = duckdb.connect(key.path, read_only=True)
         _open[key.path] = (key, con)

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
 import synthetic
 
 REPO = Path(__file__).resolve().parent.parent

@@ -330,7 +330,7 @@ def part_c(tmp: Path):
         warm.wait_for_selector("[data-testid=stMetric]", timeout=120_000)
         warm.close()
         results = []
-        for cold in (True, False, False):
+        for _cold in (True, False, False):
             ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = ctx.new_page()
             cdp = ctx.new_cdp_session(page)
@@ -348,10 +348,11 @@ def part_c(tmp: Path):
             deadline = time.perf_counter() + 60
             while time.perf_counter() < deadline:
                 png = canvas.screenshot()
-                from PIL import Image
                 import io
+
+                from PIL import Image
                 img = Image.open(io.BytesIO(png)).convert("RGB").resize((64, 64))
-                if len(set(img.tobytes()[i:i + 3] for i in range(0, 64 * 64 * 3, 3))) > 8:
+                if len({img.tobytes()[i:i + 3] for i in range(0, 64 * 64 * 3, 3)}) > 8:
                     drawn = time.perf_counter() - t0
                     break
                 time.sleep(0.05)
@@ -436,7 +437,7 @@ def part_d(tmp: Path, sessions: int, seconds: float):
     with _server(db, tmp / "d-streamlit.log") as base, sync_playwright() as p:
         browser = harness.launch_chromium(p)
         pages = []
-        for i in range(sessions):
+        for _ in range(sessions):
             ctx = browser.new_context(viewport={"width": 1200, "height": 900})
             ctx.add_init_script(LOAD_OBSERVER)
             page = ctx.new_page()
@@ -559,6 +560,7 @@ def main() -> int:
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     import logging
+
     from streamlit.runtime.scriptrunner_utils import script_run_context  # noqa: F401 - creates the logger
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: "missing ScriptRunContext" not in record.getMessage())  # AppTest/bare-mode noise

@@ -150,7 +150,6 @@ def _build(args) -> int:
 
 def _validate(args) -> int:
     from .build import load_inputs, read_and_validate
-
     from .registry.reading import parse_cli_mapping
 
     try:

@@ -10,7 +10,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -21,8 +21,8 @@ import pyarrow as pa
 
 from . import corrections, paths
 from .registry import merging
-from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
 from .registry.places import PlaceIndex, load_mergers
+from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
 from .registry.validation import Context, Validated, validate
 from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
 
@@ -281,8 +281,8 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _cleanup_stale_temps(db_path)
-    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    started = datetime.now(timezone.utc)
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    started = datetime.now(UTC)
     tmp = db_path.parent / f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     reports: list[FileReport] = []
     con = duckdb.connect(str(tmp))
@@ -521,11 +521,11 @@ def _stage_history(con, parts: list[pd.DataFrame]) -> None:
 
 def _account(con, reports: list[FileReport]) -> None:
     """rows_loaded: rows that start a site; rows_merged: rows folded into a site started earlier."""
-    stats = dict(
-        ((f, kind), n) for f, kind, n in con.execute("""
+    stats = {
+        (f, kind): n for f, kind, n in con.execute("""
         WITH firsts AS (SELECT label, min(src_order * 10000000000 + line) AS first_pos FROM staging.registry_rows GROUP BY label)
         SELECT r.file, CASE WHEN r.src_order * 10000000000 + r.line = f.first_pos THEN 'loaded' ELSE 'merged' END, count(*)
-        FROM staging.registry_rows r JOIN firsts f USING (label) GROUP BY ALL""").fetchall())
+        FROM staging.registry_rows r JOIN firsts f USING (label) GROUP BY ALL""").fetchall()}
     for rep in reports:
         if rep.role == "indicators":
             continue
@@ -574,7 +574,7 @@ def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
 
 
 def _meta(con, run_id: str, started: datetime, reports: list[FileReport]) -> str:
-    finished = datetime.now(timezone.utc)
+    finished = datetime.now(UTC)
     build_id = run_id
     con.execute("""CREATE TABLE meta.load_runs (run_id VARCHAR PRIMARY KEY, build_id VARCHAR, started TIMESTAMPTZ,
         finished TIMESTAMPTZ, status VARCHAR, package_versions VARCHAR, n_files INTEGER, n_organisations INTEGER)""")

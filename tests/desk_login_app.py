@@ -5,9 +5,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from beautyvalley.desk import auth  # noqa: E402
+from beautyvalley.desk import auth
 
 state = auth.access()
 st.markdown(f"access: `{state}`")

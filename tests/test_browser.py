@@ -20,9 +20,8 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import harness  # noqa: E402
-
-import playwright.sync_api as playwright_sync  # noqa: E402  (a missing playwright must fail, never skip)
+import harness
+import playwright.sync_api  # noqa: F401  (a missing playwright must fail, never skip)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -198,7 +197,7 @@ def deck_canvas_drawn(w: Watched) -> bool:
     png = canvas.screenshot()
     from PIL import Image  # pillow comes with streamlit
     img = Image.open(io.BytesIO(png)).convert("RGB").resize((64, 64))
-    return len(set(img.tobytes()[i:i + 3] for i in range(0, 64 * 64 * 3, 3))) > 8
+    return len({img.tobytes()[i:i + 3] for i in range(0, 64 * 64 * 3, 3)}) > 8
 
 
 # --------------------------------------------------------------------------- every page

@@ -16,7 +16,13 @@ import duckdb
 import pytest
 
 from tests.test_browser import (  # noqa: F401  (fixtures)
-    NAV_TIMEOUT_MS, PAGES, Watched, chromium, server, sidebar_tags, watched,
+    NAV_TIMEOUT_MS,
+    PAGES,
+    Watched,
+    chromium,
+    server,
+    sidebar_tags,
+    watched,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -78,7 +84,7 @@ def test_language_switch_keeps_filters_and_widget_choices(watched: Watched, fixt
     assert "lang=en" in watched.page.url
     assert checked_radio(watched) == ["number of sites"]
     # interact after the switch: this is where labels of the old language were dropped
-    watched.page.locator(f'[data-testid=stSidebar] button[aria-label="Remove Milano (MI)"]').click()
+    watched.page.locator('[data-testid=stSidebar] button[aria-label="Remove Milano (MI)"]').click()
     watched.wait_idle()
     expected_en = expected_sites(fixture_db, ("CR", "LO"), KINDS, SEGMENTS)
     assert map_counts(watched)[1] == expected_en

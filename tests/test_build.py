@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from etl.build import BuildError, build_warehouse
-from tests.fixtures import FIXTURE_INDICATORS, FIXTURE_INBOX, FIXTURE_REGISTRY, build_fixture_warehouse
+from tests.fixtures import FIXTURE_INBOX, FIXTURE_INDICATORS, FIXTURE_REGISTRY, build_fixture_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 

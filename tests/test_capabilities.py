@@ -118,9 +118,9 @@ def test_organisation_capabilities_trace_back_to_the_raw_row(con):
     raw = {(f, ln): txt for f, ln, txt in con.execute("SELECT file, line, specialties FROM raw.registry_rows").fetchall()}
     ev = con.execute("SELECT org_id, capability, tag, source, line, source_urls FROM mart.organisation_capabilities").fetchall()
     assert ev
-    vocab_terms = {t: c for t, c in con.execute(
-        "SELECT tag_key, capability FROM staging.capability_tags WHERE via = 'vocabulary'").fetchall()}
-    for org_id, cap, tag, source, line, urls in ev:
+    vocab_terms = dict(con.execute(
+        "SELECT tag_key, capability FROM staging.capability_tags WHERE via = 'vocabulary'").fetchall())
+    for org_id, cap, tag, source, line, _urls in ev:
         assert tag in [t.strip() for t in (raw[(source, line)] or "").split("|")], (org_id, tag)
         assert cap in mapped.get(_key(tag), set()) or vocab_terms.get(_key(tag)) == cap, (tag, cap)
     alfa = {(c, s) for o, c, t, s, ln, u in ev if o == "fx-alfa-crema"}

@@ -6,7 +6,6 @@ Synthetic data built here, expected values worked out by hand or with plain pand
 from __future__ import annotations
 
 import json
-import math
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import harness  # noqa: E402
+import harness
+import playwright.sync_api  # noqa: F401  (a missing playwright must fail, never skip)
 
-import playwright.sync_api  # noqa: E402,F401  (a missing playwright must fail, never skip)
-
-from beautyvalley.desk import demo, staff  # noqa: E402
+from beautyvalley.desk import demo, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 TIMEOUT_MS = 90_000

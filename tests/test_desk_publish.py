@@ -61,7 +61,7 @@ def test_preview_lists_new_merged_changed_and_nothing_published(desk):
     p = publishing.preview(cfg, up, "editor")
     assert p.build_ok and sha(cfg.db) == before  # nothing published
     omega, beta, rejected = sample_names("nuovi_soci.csv")
-    assert [n for n in p.new_sites["name"]] == [omega]
+    assert list(p.new_sites["name"]) == [omega]
     beta_id = q(cfg.db, "SELECT org_id FROM mart.organisations WHERE name LIKE 'Fixture Beta%' AND comune = 'Lodi'")[0][0]
     assert list(p.merged_sites["org_id"]) == [beta_id]
     old_emp = q(cfg.db, "SELECT employees FROM mart.organisations WHERE org_id = ?", [beta_id])[0][0]

@@ -186,7 +186,7 @@ def test_file_name_carries_build_id_date_and_filter_slug():
 def test_data_dictionary_explains_every_warehouse_column_in_both_languages(fixture_db):
     with duckdb.connect(str(fixture_db), read_only=True) as con:
         cols = [r[0] for r in con.execute("DESCRIBE mart.organisations").fetchall()]
-    exported = [c for c in cols]
+    exported = list(cols)
     for lang in i18n.LANGS:
         d = export.data_dictionary(exported, lang)
         assert list(d["column"])[: len(exported)] == exported

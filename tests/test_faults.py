@@ -10,11 +10,9 @@ keep working during a rebuild and see the new build afterwards.
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 

@@ -284,7 +284,7 @@ def test_accounting_identity_for_every_sample_file(mixed):
     with open(CHAMBER, encoding="cp1252") as fh:
         n_chamber = sum(1 for ln in fh.read().splitlines()[4:] if ln.strip())
     soci = [r for r in _sheet_rows(SOCI)[3:] if any(c not in (None, "") for c in r)]
-    got = dict((r[0].removeprefix("inbox/"), r[1]) for r in rows)
+    got = {r[0].removeprefix("inbox/"): r[1] for r in rows}
     assert got[CHAMBER.name] == n_chamber and got[SOCI.name] == len(soci)
 
 

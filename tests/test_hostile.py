@@ -25,9 +25,9 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import harness  # noqa: E402
-import make_corpus  # noqa: E402
-from make_corpus import CASES, Case  # noqa: E402
+import harness
+import make_corpus
+from make_corpus import CASES, Case
 
 SHARED = {"rejects", "warns", "loads", "empty"}
 ISOLATED = [c for c in CASES if c.expect not in SHARED]

@@ -7,15 +7,14 @@ never from the app's own query functions.
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "map", "sectors", "benchmarks", "explore", "sources", "competences"]

@@ -69,7 +69,7 @@ def test_blank_lines_skipped_and_line_numbers_follow_the_file(tmp_path):
 
 def test_mixed_encodings_keep_every_line_and_warn(tmp_path):
     p = tmp_path / "mixed.csv"
-    p.write_bytes("name;comune\nCaffè Uno;Crema\n".encode("utf-8") + "Caffè Due;Cantù\n".encode("cp1252"))
+    p.write_bytes("name;comune\nCaffè Uno;Crema\n".encode() + "Caffè Due;Cantù\n".encode("cp1252"))
     t = read_table(p)
     assert t.columns["name"] == ["Caffè Uno", "Caffè Due"]
     assert t.columns["comune"] == ["Crema", "Cantù"]

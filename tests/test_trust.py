@@ -144,6 +144,7 @@ def test_benchmark_comparison_table(db, monkeypatch):
 
 def test_comparison_flags_cells_more_than_three_years_older():
     import pandas as pd
+
     from beautyvalley import charts
     cells = pd.DataFrame({"measure": ["a", "a", "a", "b"], "year": [2023, 2019, None, 2010]})
     assert charts.comparison_flags(cells, 3).tolist() == [False, True, False, False]

@@ -67,7 +67,7 @@ class DeskConfig:
     def lock_path(self) -> Path:
         return self.var / "publish.lock"
 
-    def ensure(self) -> "DeskConfig":
+    def ensure(self) -> DeskConfig:
         for d in (self.var, self.uploads, self.builds, self.inbox):
             d.mkdir(parents=True, exist_ok=True)
         return self

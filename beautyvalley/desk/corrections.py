@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from etl import corrections as etl_corrections
 from etl.registry import values
@@ -32,7 +32,7 @@ class SubmitResult:
 
 
 def _since(seconds: int) -> str:
-    t = datetime.now(timezone.utc) - timedelta(seconds=seconds)
+    t = datetime.now(UTC) - timedelta(seconds=seconds)
     return t.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 

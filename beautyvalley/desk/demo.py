@@ -59,7 +59,7 @@ def oidc_provider(users: list[dict] = DEMO_USERS, port: int | None = None, log: 
            *[a for u in users for a in ("--user-claims", json.dumps(u))]]
     if log:
         Path(log).parent.mkdir(parents=True, exist_ok=True)
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - open for the provider's lifetime
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

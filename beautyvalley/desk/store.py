@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 TABLES = ("uploads", "audit", "corrections", "reviews")
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -21,7 +22,7 @@ CORRECTIONS = (SQL_DIR / "corrections.sql").read_text(encoding="utf-8")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Store:

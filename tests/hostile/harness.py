@@ -85,7 +85,7 @@ def wait_http(url: str, timeout: float) -> None:
             with urllib.request.urlopen(url, timeout=5) as r:
                 if r.status == 200:
                     return
-        except Exception as exc:  # not up yet
+        except Exception as exc:  # not up yet  # noqa: BLE001
             last = exc
         time.sleep(0.3)
     raise TimeoutError(f"{url} not healthy after {timeout}s: {last}")
