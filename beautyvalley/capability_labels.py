@@ -20,7 +20,7 @@ EXPORT_COLUMNS = ("capability_codes", "capabilities_it", "capabilities_en")
 def _org_codes(key: warehouse.BuildKey) -> dict[str, list[str]]:
     df = warehouse.read_df(key, bc.sql("org_capability_codes"))
     order = {c: i for i, c in enumerate(finder_view.vocabulary()["code"])}
-    return {o: sorted(list(cs), key=lambda c: order.get(c, len(order))) for o, cs in zip(df["org_id"], df["capabilities"])}
+    return {o: sorted(cs, key=lambda c: order.get(c, len(order))) for o, cs in zip(df["org_id"], df["capabilities"])}
 
 
 def org_codes(org_ids: Iterable[Any]) -> list[list[str]]:

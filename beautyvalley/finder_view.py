@@ -217,7 +217,7 @@ def finder_deck(found: pd.DataFrame, place: Mapping[str, Any] | None, radius_km:
 
 # --------------------------------------------------------------------------- cached queries
 
-CACHE = dict(ttl=3600, max_entries=64, show_spinner=False)
+CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
 
 @st.cache_data(**CACHE)

@@ -579,13 +579,13 @@ def place_name_layers(comuni_df: pd.DataFrame, provinces_df: pd.DataFrame | None
     data = place_names_data(comuni_df, provinces_df)
     if data.empty:
         return []
-    common = dict(
-        get_position=["lon", "lat"], get_text="name", get_color=list(PLACE_TEXT_COLOUR),
-        get_text_anchor="'middle'", get_alignment_baseline="'center'",
-        font_family="'DejaVu Sans, Helvetica, Arial, sans-serif'",
-        font_settings={"sdf": True}, outline_width=3, outline_color=list(PLACE_HALO_COLOUR),
-        character_set="'auto'", size_units="'pixels'", pickable=False, billboard=True,
-    )
+    common = {
+        "get_position": ["lon", "lat"], "get_text": "name", "get_color": list(PLACE_TEXT_COLOUR),
+        "get_text_anchor": "'middle'", "get_alignment_baseline": "'center'",
+        "font_family": "'DejaVu Sans, Helvetica, Arial, sans-serif'",
+        "font_settings": {"sdf": True}, "outline_width": 3, "outline_color": list(PLACE_HALO_COLOUR),
+        "character_set": "'auto'", "size_units": "'pixels'", "pickable": False, "billboard": True,
+    }
     caps = data[data["capital"]].to_dict("records")
     others = data.to_dict("records")  # capitals too: they keep their room in the collision map
     return [

@@ -7,7 +7,6 @@ Screenshots go to tests/artifacts/issue13_*.png (docs/ holds the README's copies
 from __future__ import annotations
 
 import io
-import json
 import sys
 import time
 from pathlib import Path
@@ -16,9 +15,9 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import harness  # noqa: E402
+import harness
 
-from tests.test_browser import NAV_TIMEOUT_MS, Watched, deck_canvas_drawn  # noqa: E402
+from tests.test_browser import NAV_TIMEOUT_MS, Watched, deck_canvas_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -173,7 +172,7 @@ def test_xlsx_download_has_types_and_no_formula(chromium, server, fixture_db):
     assert rows and all(r["comune_code"].value == codes[r["org_id"].value] for r in rows)
     assert all(r["comune_code"].data_type == "s" for r in rows if r["comune_code"].value)
     assert any(r["source_date"].is_date for r in rows)
-    assert [s for s in wb.sheetnames[1:]] == ["Fonti", "Dizionario"]
+    assert list(wb.sheetnames[1:]) == ["Fonti", "Dizionario"]
     assert not [c.coordinate for s in wb.worksheets for row in s.iter_rows() for c in row if c.data_type == "f"]
     w.assert_clean()
     w.close()

@@ -18,7 +18,7 @@ from tests.test_pages import Downloads, db, sql  # noqa: F401  (db is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CREMA, LODI = "019035", "098031"
-CAPS = {r["code"]: r for r in csv.DictReader(open(ROOT / "data" / "capabilities.csv", encoding="utf-8"))}
+CAPS = {r["code"]: r for r in csv.DictReader((ROOT / "data" / "capabilities.csv").read_text(encoding="utf-8").splitlines())}
 
 
 

@@ -30,7 +30,7 @@ def wait_map(w: Watched) -> None:
 
 
 @pytest.mark.parametrize("lang, heading", [("it", "Competenze: chi sa fare cosa"), ("en", "Capabilities: who can do what")])
-def test_finder_draws_map_table_and_downloads_the_shown_rows(chromium, server, lang, heading):  # noqa: F811
+def test_finder_draws_map_table_and_downloads_the_shown_rows(chromium, server, lang, heading):
     w = Watched(chromium, server)
     try:
         w.open(SEARCH + ("&lang=en" if lang == "en" else ""))
@@ -55,7 +55,7 @@ def test_finder_draws_map_table_and_downloads_the_shown_rows(chromium, server, l
         w.close()
 
 
-def test_finder_on_a_phone_screen(chromium, server):  # noqa: F811
+def test_finder_on_a_phone_screen(chromium, server):
     w = Watched(chromium, server)
     try:
         w.page.set_viewport_size({"width": 390, "height": 844})

@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from beautyvalley import warehouse
 from beautyvalley.desk import config as desk_config
 from beautyvalley.desk import demo, messages
-from beautyvalley.desk.store import Store
 from beautyvalley.i18n import TEXTS
 from tests.desk_helpers import ADMIN, EDITOR, make_desk
 

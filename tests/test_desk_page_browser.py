@@ -15,18 +15,17 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-import harness  # noqa: E402
+import harness
+import playwright.sync_api  # noqa: F401  (a missing playwright must fail, never skip)
 
-import playwright.sync_api  # noqa: E402,F401  (a missing playwright must fail, never skip)
-
-from beautyvalley.desk import corrections, demo, messages, staff  # noqa: E402
-from beautyvalley.desk.config import DeskConfig  # noqa: E402
-from beautyvalley.desk.store import Store  # noqa: E402
-from beautyvalley.i18n import TEXTS  # noqa: E402
-from tests.desk_helpers import SAMPLES  # noqa: E402
-from tests.fixtures import FIXTURE_INBOX, FIXTURE_INDICATORS, FIXTURE_REGISTRY  # noqa: E402
-from tests.test_browser import ARTIFACTS, Watched, chromium  # noqa: E402,F401  (chromium: the fixture)
-from tests.test_desk_publish import q  # noqa: E402
+from beautyvalley.desk import corrections, demo, messages, staff
+from beautyvalley.desk.config import DeskConfig
+from beautyvalley.desk.store import Store
+from beautyvalley.i18n import TEXTS
+from tests.desk_helpers import SAMPLES
+from tests.fixtures import FIXTURE_INBOX, FIXTURE_INDICATORS, FIXTURE_REGISTRY
+from tests.test_browser import ARTIFACTS, Watched, chromium  # noqa: F401  (chromium: the fixture)
+from tests.test_desk_publish import q
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1200)]
 OMEGA = "Fixture Omega Profumi (synthetic) S.r.l."

@@ -134,7 +134,7 @@ def test_xlsx_sources_sheet_one_row_per_source_url():
     assert ws["B1"].value == "b-42"
     assert ws["B3"].value == "Cite me" and ws["B4"].hyperlink.target == "https://p.example/x"
     assert [c.value for c in ws[7]][:3] == ["org_id", "name", "source_url"]
-    cells = [[c for c in r] for r in ws.iter_rows(min_row=8)]
+    cells = [list(r) for r in ws.iter_rows(min_row=8)]
     urls = [(r[0].value, r[2].value) for r in cells]
     # a has two sources, b none, c one, d none: 1 row each for rows without a source
     assert urls == [("a", "https://s.example/1"), ("a", "https://s.example/2"), ("b", None),
@@ -144,7 +144,7 @@ def test_xlsx_sources_sheet_one_row_per_source_url():
 
 
 def test_xlsx_dictionary_has_types_units_and_code_labels():
-    for lang, sheet, kind_word in (("it", "Dizionario", "Laboratorio di prova"), ("en", "Dictionary", "Testing lab")):
+    for lang, sheet, _kind_word in (("it", "Dizionario", "Laboratorio di prova"), ("en", "Dictionary", "Testing lab")):
         wb = read_xlsx(export.to_xlsx(xlsx_frame(), BUILD, lang))
         rows = {r[0].value: [c.value for c in r] for r in wb[sheet].iter_rows(min_row=2)}
         assert rows["comune_code"][2] == "text (code)"

@@ -10,6 +10,7 @@ keep working during a rebuild and see the new build afterwards.
 """
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys

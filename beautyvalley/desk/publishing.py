@@ -32,9 +32,9 @@ import duckdb
 import pandas as pd
 
 from . import staff
+from .checking import _link_sidecar
 from .config import DeskConfig
 from .store import Store
-from .checking import _link_sidecar
 from .uploads import StoredUpload
 
 COMPARED = ["name", "kind", "segments", "specialties", "ateco", "comune_code", "comune", "province", "lat", "lon",
