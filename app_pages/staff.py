@@ -8,7 +8,7 @@ import json
 import streamlit as st
 
 from beautyvalley import filters, i18n
-from beautyvalley.desk import auth, checking, corrections, messages, publishing, uploads
+from beautyvalley.desk import auth, checking, corrections, display, messages, publishing, uploads
 from beautyvalley.desk import config as desk_config
 from beautyvalley.desk.store import Store
 from beautyvalley.formatting import md_escape
@@ -57,7 +57,8 @@ def table(df, columns: dict[str, str]):
         st.caption(t("staff.none"))
         return
     shown = [c for c in columns if c in df.columns]
-    st.dataframe(df[shown].rename(columns=columns), hide_index=True, width="stretch")
+    st.dataframe(display.labelled(df[shown], lang).rename(columns=columns), hide_index=True, width="stretch")
+
 
 
 # ---- 1. upload
