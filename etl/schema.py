@@ -69,6 +69,22 @@ def _ident(text: str, where: str) -> str:
     return f'"{text}"'
 
 
+def _expanded(columns: list[dict], where: str) -> list[dict]:
+    """Columns as listed, with each `each = "<vocabulary>"` entry repeated once per code of that vocabulary
+    (`{code}` in its name and descriptions replaced), e.g. mart.comuni's n_<kind> counts."""
+    out = []
+    for c in columns:
+        if "each" not in c:
+            out.append(c)
+            continue
+        if c["each"] not in vocab.VOCABULARIES:
+            raise SchemaError(f"{where}: {c['name']}: each = {c['each']!r} is not a vocabulary")
+        for code in vocab.codes(c["each"]):
+            out.append({k: v.replace("{code}", code) if isinstance(v, str) else v
+                        for k, v in c.items() if k != "each"})
+    return out
+
+
 def read(path: Path) -> Table:
     """One schema file, validated (identifiers, known tests and vocabularies, both descriptions)."""
     d = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -78,7 +94,7 @@ def read(path: Path) -> Table:
     for part in name.split("."):
         _ident(part, path.name)
     cols = []
-    for c in d["columns"]:
+    for c in _expanded(d["columns"], path.name):
         _ident(c["name"], f"{path.name}")
         for t in c.get("tests", []):
             if t not in TESTS:
