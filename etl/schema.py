@@ -23,6 +23,13 @@ from . import vocab
 from .sqlfiles import sql
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+# the order of the tables in data/README.md's generated dictionary (others follow, alphabetically)
+DOC_ORDER = ("mart.organisations", "mart.field_provenance", "mart.comuni", "mart.provinces", "mart.indicators",
+             "mart.comparable_groups", "mart.segments", "mart.measures", "mart.ateco", "mart.capabilities",
+             "mart.organisation_capabilities", "mart.unmapped_tags", "mart.vocabularies", "meta.load_runs",
+             "meta.load_files", "meta.corrections", "staging.rejected_rows", "staging.load_issues")
+DOC_BEGIN = "<!-- generated from etl/schema/*.toml by `python -m etl docs`: edit those files, not this section -->"
+DOC_END = "<!-- end of the generated data dictionary -->"
 TESTS = ("unique", "not_null")
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -58,6 +65,7 @@ class Table:
     ddl: bool
     columns: tuple[Column, ...]
     tests: tuple[Test, ...] = field(default=())
+    notes_en: str = ""  # prose for data/README.md after the table
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -107,7 +115,8 @@ def read(path: Path) -> Table:
                            c.get("accepted_values"), bool(c.get("primary_key", False))))
     tests = tuple(Test(t["expression"], t["description_en"], t["description_it"], bool(t.get("ddl", False)))
                   for t in d.get("tests", []))
-    return Table(name, d["description_en"], d["description_it"], bool(d.get("ddl", False)), tuple(cols), tests)
+    return Table(name, d["description_en"], d["description_it"], bool(d.get("ddl", False)), tuple(cols), tests,
+                 d.get("notes_en", "").strip())
 
 
 @lru_cache(maxsize=1)
@@ -166,3 +175,36 @@ def checks(con) -> list[str]:
             if n:
                 problems.append(f"{what}: {n} row(s) fail")
     return problems
+
+
+# --------------------------------------------------------------------------- the data dictionary
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")  # a pipe inside a Markdown table cell
+
+
+def markdown(table: Table) -> str:
+    """data/README.md's section of one table: heading, description, column table, notes, tests."""
+    out = [f"### {table.name}", "", table.description_en, "", "| column | type | meaning |", "|---|---|---|"]
+    out += [f"| {c.name} | {c.type} | {_cell(c.description_en)} |" for c in table.columns]
+    if table.notes_en:
+        out += ["", table.notes_en]
+    checks = [f"`{c.name}` " + ", ".join([*c.tests, *([f"in `{c.accepted_values}`"] if c.accepted_values else [])])
+              for c in table.columns if c.tests or c.accepted_values]
+    checks += [f"{t.description_en} (`{t.expression}`)" for t in table.tests]
+    if checks:
+        out += ["", "Build checks: " + "; ".join(checks) + "."]
+    return "\n".join(out)
+
+
+def dictionary() -> str:
+    """The generated part of data/README.md: every public table, in DOC_ORDER."""
+    ts = tables()
+    names = [n for n in DOC_ORDER if n in ts] + sorted(n for n in ts if n not in DOC_ORDER)
+    return "\n\n".join([DOC_BEGIN, *(markdown(ts[n]) for n in names), DOC_END])
+
+
+def with_dictionary(readme: str) -> str:
+    """`readme` with its generated section replaced by `dictionary()`."""
+    a, b = readme.index(DOC_BEGIN), readme.index(DOC_END) + len(DOC_END)
+    return readme[:a] + dictionary() + readme[b:]
