@@ -38,32 +38,33 @@ class SchemaError(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
+@dataclass(frozen=True, kw_only=True)
+class Described:
+    """Anything a schema file describes in both languages."""
     description_en: str
     description_it: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column(Described):
+    name: str
+    type: str
     tests: tuple[str, ...] = ()
-    accepted_values: str | None = None
+    accepted_values: str | None = None  # a vocabulary of data/vocabularies.csv
     primary_key: bool = False
 
 
-@dataclass(frozen=True)
-class Test:
-    expression: str
-    description_en: str
-    description_it: str
-    ddl: bool = False
+@dataclass(frozen=True, kw_only=True)
+class Test(Described):
+    expression: str  # true for every valid row
+    ddl: bool = False  # also a CHECK constraint (tables with ddl = true)
 
 
-@dataclass(frozen=True)
-class Table:
+@dataclass(frozen=True, kw_only=True)
+class Table(Described):
     name: str
-    description_en: str
-    description_it: str
-    ddl: bool
     columns: tuple[Column, ...]
+    ddl: bool = False  # the build creates the table from this file
     tests: tuple[Test, ...] = field(default=())
     notes_en: str = ""  # prose for data/README.md after the table
 
@@ -111,12 +112,13 @@ def read(path: Path) -> Table:
             raise SchemaError(f"{path.name}: {c['name']}: {c['accepted_values']!r} is not a vocabulary")
         if not (c.get("description_en") and c.get("description_it")):
             raise SchemaError(f"{path.name}: {c['name']}: a description in both languages is required")
-        cols.append(Column(c["name"], c["type"], c["description_en"], c["description_it"], tuple(c.get("tests", [])),
-                           c.get("accepted_values"), bool(c.get("primary_key", False))))
-    tests = tuple(Test(t["expression"], t["description_en"], t["description_it"], bool(t.get("ddl", False)))
-                  for t in d.get("tests", []))
-    return Table(name, d["description_en"], d["description_it"], bool(d.get("ddl", False)), tuple(cols), tests,
-                 d.get("notes_en", "").strip())
+        cols.append(Column(name=c["name"], type=c["type"], description_en=c["description_en"],
+                           description_it=c["description_it"], tests=tuple(c.get("tests", [])),
+                           accepted_values=c.get("accepted_values"), primary_key=bool(c.get("primary_key", False))))
+    tests = tuple(Test(expression=t["expression"], description_en=t["description_en"],
+                       description_it=t["description_it"], ddl=bool(t.get("ddl", False))) for t in d.get("tests", []))
+    return Table(name=name, description_en=d["description_en"], description_it=d["description_it"],
+                 ddl=bool(d.get("ddl", False)), columns=tuple(cols), tests=tests, notes_en=d.get("notes_en", "").strip())
 
 
 @lru_cache(maxsize=1)

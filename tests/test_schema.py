@@ -78,10 +78,10 @@ def test_each_kind_of_check_counts_the_rows_that_break_it():
     con.execute("""CREATE TABLE mart.t AS SELECT * FROM (VALUES
         ('a', 'company', 1), ('a', 'university', 2), ('a', 'spaceship', -3), (NULL, NULL, 4))
         v(id, kind, employees)""")
-    table = schema.Table("mart.t", "test", "prova", False, (
-        schema.Column("id", "VARCHAR", "id", "id", ("unique", "not_null")),
-        schema.Column("kind", "VARCHAR", "kind", "tipo", (), accepted_values="kind")),
-        (schema.Test("employees >= 0", "non-negative", "non negativo"),))
+    table = schema.Table(name="mart.t", description_en="test", description_it="prova", columns=(
+        schema.Column(name="id", type="VARCHAR", description_en="id", description_it="id", tests=("unique", "not_null")),
+        schema.Column(name="kind", type="VARCHAR", description_en="kind", description_it="tipo", accepted_values="kind")),
+        tests=(schema.Test(expression="employees >= 0", description_en="non-negative", description_it="non negativo"),))
     got = {what.split(": ", 1)[1]: con.execute(q, p).fetchone()[0] for what, q, p in schema.check_queries(table)}
     assert got == {"unique": 2, "not_null": 1, "accepted_values kind": 1,
                    "non-negative (employees >= 0)": 1}

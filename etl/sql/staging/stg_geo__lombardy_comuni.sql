@@ -1,13 +1,9 @@
--- staging.lombardy_comuni: Lombardy's comuni with their equal-area surface and simplified boundary.
+-- staging.lombardy_comuni: Lombardy's comuni (staging.comuni's columns) with their equal-area surface and
+-- simplified boundary (raw_lombardy_comuni, from etl/sources/geography.py).
 SELECT
-    comune_code::VARCHAR AS comune_code,
-    name::VARCHAR AS name,
-    province::VARCHAR AS province,
-    province_name::VARCHAR AS province_name,
-    region::VARCHAR AS region,
-    population::BIGINT AS population,
-    lat::DOUBLE AS lat,
-    lon::DOUBLE AS lon,
-    area_km2::DOUBLE AS area_km2,
-    geometry::VARCHAR AS geometry
-FROM raw_lombardy_comuni
+    c.*,
+    l.area_km2::DOUBLE AS area_km2,
+    l.geometry::VARCHAR AS geometry
+FROM raw_lombardy_comuni l
+JOIN staging.comuni c ON c.comune_code = l.comune_code
+ORDER BY c.comune_code
