@@ -437,7 +437,7 @@ def _merge(b: Build) -> None:
 
 def _site_ids(b: Build) -> None:
     """staging.site_ids (site label -> org_id), then the label leaves the public mart."""
-    b.con.execute("CREATE TABLE staging.site_ids AS SELECT _label AS label, org_id FROM mart.organisations")
+    b.con.execute("CREATE TABLE staging.site_ids AS " + _sql("staging/stg_registry__site_ids.sql"))
     b.con.execute("ALTER TABLE mart.organisations DROP COLUMN _label")
 
 
