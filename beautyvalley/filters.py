@@ -24,13 +24,11 @@ import streamlit as st
 
 from beautyvalley import finder_view, i18n, queries, view_state
 from beautyvalley.formatting import md_escape
+from etl import vocab
 
 DEFAULT_PROVINCES: tuple[str, ...] = ("CR", "LO", "MI", "BG")
-KIND_VOCABULARY: tuple[str, ...] = (
-    "company", "university", "research_centre", "testing_lab", "association", "cluster",
-    "training", "incubator", "public_body",
-)
-STATUS_VOCABULARY: tuple[str, ...] = ("active", "closed", "planned")
+KIND_VOCABULARY: tuple[str, ...] = vocab.KINDS  # data/vocabularies.csv
+STATUS_VOCABULARY: tuple[str, ...] = vocab.STATUSES
 DEFAULT_STATUSES: tuple[str, ...] = ("active",)  # maps and KPIs show active sites unless asked
 MAX_NAME_CHARS = 100
 

@@ -48,31 +48,12 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from beautyvalley.l10n import Formatter, is_missing
+from etl import vocab
 
-KINDS = (
-    "company",
-    "university",
-    "research_centre",
-    "testing_lab",
-    "association",
-    "cluster",
-    "training",
-    "incubator",
-    "public_body",
-)
+KINDS = vocab.KINDS  # data/vocabularies.csv, in its order
 
-# Colour-blind-safe where possible (Okabe–Ito), cluster in the app's primary colour.
-KIND_COLOURS: dict[str, tuple[int, int, int]] = {
-    "company": (0, 114, 178),
-    "university": (213, 94, 0),
-    "research_centre": (204, 121, 167),
-    "testing_lab": (0, 158, 115),
-    "association": (230, 159, 0),
-    "cluster": (156, 79, 107),
-    "training": (86, 180, 233),
-    "incubator": (140, 130, 20),
-    "public_body": (90, 90, 90),
-}
+# Colour-blind-safe where possible (Okabe–Ito), cluster in the app's primary colour: data/vocabularies.csv.
+KIND_COLOURS: dict[str, tuple[int, int, int]] = vocab.colours("kind")
 UNKNOWN_KIND_COLOUR = (170, 170, 170)
 
 # Choropleth classes, light to dark, and the neutral land/border colours.

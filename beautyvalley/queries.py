@@ -24,13 +24,14 @@ import pandas as pd
 import streamlit as st
 
 from beautyvalley import i18n, warehouse
+from etl import vocab
 
 if TYPE_CHECKING:  # pragma: no cover
     from beautyvalley.filters import Filters
 
 CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
 
-RESEARCH_KINDS = ("university", "research_centre", "testing_lab")
+RESEARCH_KINDS = vocab.RESEARCH_KINDS  # data/vocabularies.csv, group "research"
 HEADLINE_ENTITIES = ("Lombardia", "Italia")
 HEADLINE_METRICS = (
     "turnover", "exports", "share_of_national_turnover", "share_of_national_exports",

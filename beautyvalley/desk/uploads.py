@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from etl.durable import write_atomic
 
 from . import config as cfgmod
 from .store import Store
@@ -150,20 +151,6 @@ def _write_once(path: Path, data: bytes) -> None:
     if path.exists() and path.stat().st_size == len(data):
         return
     write_atomic(path, data)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def store_upload(cfg: cfgmod.DeskConfig, store: Store, data: bytes, check: UploadCheck, uploader: str) -> StoredUpload:

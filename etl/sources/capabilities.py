@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import paths
 from ..registry.values import fold, split_list
+from ..sqlfiles import create_from_frames
 
 COLUMNS = ["code", "label_it", "label_en", "segment", "parent", "synonyms_it", "synonyms_en",
            "description_it", "description_en"]
@@ -110,15 +111,8 @@ def stage(con, segment_codes, capabilities_csv: Path = paths.CAPABILITIES_CSV,
           tags_csv: Path = paths.CAPABILITY_TAGS_CSV) -> None:
     """staging.capabilities and staging.capability_tags."""
     vocab, mapping = load(segment_codes, capabilities_csv, tags_csv)
-    con.register("v_capabilities", vocab)
-    con.execute("""CREATE TABLE staging.capabilities AS SELECT code, label_it, label_en, segment, parent,
-        level::INTEGER AS level, CAST(synonyms_it AS VARCHAR[]) AS synonyms_it,
-        CAST(synonyms_en AS VARCHAR[]) AS synonyms_en, description_it, description_en,
-        sort_order::INTEGER AS sort_order FROM v_capabilities""")
-    con.register("v_capability_tags", mapping)
-    con.execute("CREATE TABLE staging.capability_tags AS SELECT tag, tag_key, capability, via FROM v_capability_tags")
-    con.unregister("v_capabilities")
-    con.unregister("v_capability_tags")
+    create_from_frames(con, "staging.capabilities", "staging/stg_capabilities.sql", raw_capabilities=vocab)
+    create_from_frames(con, "staging.capability_tags", "staging/stg_capability_tags.sql", raw_capability_tags=mapping)
 
 
 def stage_tag_keys(con) -> None:
@@ -126,7 +120,5 @@ def stage_tag_keys(con) -> None:
     Python with the same `fold` as the mapping (there are a few hundred, not one per row)."""
     tags = [r[0] for r in con.execute(
         "SELECT DISTINCT unnest(specialties) FROM staging.registry_rows").fetchall() if r[0] is not None]
-    con.register("v_tag_keys", pd.DataFrame({"tag": pd.Series(tags, dtype=object),
-                                             "tag_key": pd.Series([fold(t) for t in tags], dtype=object)}))
-    con.execute("CREATE TABLE staging.specialty_keys AS SELECT tag::VARCHAR AS tag, tag_key::VARCHAR AS tag_key FROM v_tag_keys")
-    con.unregister("v_tag_keys")
+    keys = pd.DataFrame({"tag": pd.Series(tags, dtype=object), "tag_key": pd.Series([fold(t) for t in tags], dtype=object)})
+    create_from_frames(con, "staging.specialty_keys", "staging/stg_specialty_keys.sql", raw_specialty_keys=keys)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .segments import read_rows
+from .curated import checked_rows, read_rows
 
 COLUMNS = ["comparable_group", "description_it", "description_en"]
 
@@ -17,12 +17,5 @@ class ComparableGroupsError(Exception):
 
 def load(path: Path) -> pd.DataFrame:
     rows = read_rows(path, COLUMNS, ComparableGroupsError)
-    seen: set[str] = set()
-    for i, r in enumerate(rows, start=2):
-        for c in COLUMNS:
-            if not (r[c] or "").strip():
-                raise ComparableGroupsError(f"{path.name} line {i}: {c} is empty")
-        if r["comparable_group"] in seen:
-            raise ComparableGroupsError(f"{path.name} line {i}: comparable group {r['comparable_group']!r} repeated")
-        seen.add(r["comparable_group"])
+    checked_rows(path, rows, COLUMNS, "comparable_group", "comparable group", ComparableGroupsError)
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .segments import read_rows
+from .curated import checked_rows, read_rows
 
 COLUMNS = ["measure", "order", "label_it", "label_en", "description_it", "description_en",
            "comparable_groups", "registry"]
@@ -21,15 +21,8 @@ class MeasuresError(Exception):
 
 def load(path: Path) -> pd.DataFrame:
     rows = read_rows(path, COLUMNS, MeasuresError)
-    seen_measures: set[str] = set()
     seen_groups: dict[str, str] = {}
-    for i, r in enumerate(rows, start=2):
-        for c in REQUIRED:
-            if not (r[c] or "").strip():
-                raise MeasuresError(f"{path.name} line {i}: {c} is empty")
-        if r["measure"] in seen_measures:
-            raise MeasuresError(f"{path.name} line {i}: measure {r['measure']!r} repeated")
-        seen_measures.add(r["measure"])
+    for i, r in checked_rows(path, rows, REQUIRED, "measure", "measure", MeasuresError):
         if r["registry"] and r["registry"] not in REGISTRY_COUNTS:
             raise MeasuresError(f"{path.name} line {i}: registry {r['registry']!r} is not one of "
                                 f"{', '.join(sorted(REGISTRY_COUNTS))}")

@@ -1,13 +1,13 @@
 """The cosmetics value chain (`data/segments.csv`): segment codes, labels and typical ATECO classes."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 
 from ..registry.values import fold
 from . import classification
+from .curated import read_rows
 
 COLUMNS = ["segment", "label_it", "label_en", "description_it", "description_en", "ateco_classes"]
 CODES = ["brand", "contract_manufacturer", "ingredients", "packaging", "machinery", "testing_services",
@@ -16,15 +16,6 @@ CODES = ["brand", "contract_manufacturer", "ingredients", "packaging", "machiner
 
 class SegmentsError(Exception):
     pass
-
-
-def read_rows(path: Path, columns: list[str], error: type[Exception]) -> list[dict[str, str]]:
-    """The rows of a small curated vocabulary CSV whose header must be exactly `columns`."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows or list(rows[0].keys()) != columns:
-        raise error(f"{path.name}: header must be {','.join(columns)}")
-    return rows
 
 
 def load(path: Path) -> pd.DataFrame:

@@ -3,16 +3,17 @@ and the real dashboard as subprocesses, hash files, find free ports. No assertio
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from beautyvalley.desk.demo import stop_process_group
+from etl.registry.reading import sha256_of
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable  # the venv's python when run by `make test`
@@ -42,11 +43,7 @@ def build(db: Path, inbox: Path | None = None, timeout: float = 300) -> subproce
 
 
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_of(path)
 
 
 def copy_warehouse(src: Path, dst: Path) -> Path:
@@ -113,13 +110,7 @@ def streamlit_server(db: Path, log: Path, port: int | None = None, timeout: floa
             wait_http(base + "/_stcore/health", timeout)
             yield base
         finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(10)
+            stop_process_group(proc)
 
 
 CHROMIUM = "/usr/bin/chromium"
