@@ -137,11 +137,13 @@ def test_click_shows_the_card_in_view_and_link_reproduces_card_and_view(chromium
     w.open(f"/map?mode=off&view={view[0]},{view[1]},{view[2]}")
     wait_map(w)
     assert w.page.locator(".st-key-bv_card h3").count() == 0  # nothing selected yet
-    # the user scrolls down to the map (on a phone the card's place is above it) and clicks the site
-    w.page.locator("[data-testid=stDeckGlJsonChart] canvas").first.scroll_into_view_if_needed()
+    # the user scrolls the map to the top of the screen (the card's place, above the map on a phone and
+    # beside the map's controls on a desktop, is then out of view) and clicks the site
+    w.page.locator("[data-testid=stDeckGlJsonChart] canvas").first.evaluate("e => e.scrollIntoView()")
     time.sleep(1)
     x, y = pixel_of(w, view, lat, lon)
     assert name in hover(w, x, y)
+    assert not in_viewport(w, w.page.locator(".st-key-bv_card").first)  # the hint's place is out of view
     w.page.mouse.click(x, y, delay=80)
     title = w.page.locator(".st-key-bv_card h3", has_text=name)
     title.wait_for(state="visible")
