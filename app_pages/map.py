@@ -1,10 +1,13 @@
 """Map (Mappa): organisations by kind, comuni choropleth, province borders, selection card."""
 
+import dataclasses
+from functools import partial
+
 import streamlit as st
 
 import pydeck as pdk
 
-from beautyvalley import capability_labels, filters, i18n, maps, provenance, queries, view_state
+from beautyvalley import brief, capability_labels, filters, i18n, maps, provenance, queries, view_state
 from beautyvalley import card as human_card
 from beautyvalley.formatting import card_rows, html_escape, md_escape, selected_org_id
 from beautyvalley.desk import correction_form
@@ -27,6 +30,8 @@ st.html("""<style>
   .st-key-bv_map_row [data-testid=stHorizontalBlock] [data-testid=stHorizontalBlock] { flex-direction: row; }
   .st-key-bv_map_area iframe, .st-key-bv_map_area [data-testid=stDeckGlJsonChart] { max-height: 58vh; }
 }
+.st-key-bv_card { scroll-margin-top: 4rem; }  /* below Streamlit's fixed header when scrolled to */
+.st-key-bv_card_scroll { display: none; }
 </style>""")
 
 row = st.container(key="bv_map_row")
@@ -132,12 +137,47 @@ def _correction_slot(card: dict) -> None:
     correction_form.render(card["org_id"], lang)
 
 
+def _comune_brief_button(card: dict) -> None:
+    """Issue 14: the territory brief of the card's comune (the sidebar's other filters apply),
+    built only when pressed, like the Overview's."""
+    if not card.get("comune_code") or not card.get("province"):
+        return  # a site without a comune has no comune brief
+    fc = dataclasses.replace(f, provinces=(card["province"],), comuni=(card["comune_code"],))
+    st.download_button(
+        t("card.brief", comune=md_escape(card.get("comune") or card["comune_code"])),
+        partial(brief.build_brief, fc, lang, base_url=view_state.page_url("map")),
+        file_name=brief.file_name(fc, lang),
+        mime="application/pdf",
+        key="dl_card_brief",
+        on_click="ignore",
+        help=t("card.brief_help"),
+        icon=":material/picture_as_pdf:",
+    )
+
+
+_SCROLL_TO_CARD = """<script>
+(() => {  // selection __N__
+  let tries = 0;
+  const go = () => {
+    const title = document.querySelector('.st-key-bv_card h3');
+    if (!title) { if (tries++ < 30) setTimeout(go, 100); return; }
+    const top = title.getBoundingClientRect().top;
+    if (top < 48 || top > window.innerHeight - 80) {
+      document.querySelector('.st-key-bv_card').scrollIntoView({block: 'start'});
+    }
+  };
+  setTimeout(go, 100);
+})();
+</script>"""
+
+
 # ---- selection -> organisation card (beside the map; first on a phone)
 clicked = selected_org_id(event)
 if clicked != st.session_state.get("_bv_map_last_click"):  # a new click, not the same selection again
     st.session_state["_bv_map_last_click"] = clicked
     if clicked:
         view_state.select_org(clicked)
+        st.session_state["_bv_card_shown"] = st.session_state.get("_bv_card_shown", 0) + 1
 selected_id = view_state.selected_org()
 with card_col.container(key="bv_card"):
     if selected_id is None:
@@ -156,6 +196,7 @@ with card_col.container(key="bv_card"):
                     st.markdown(f"**{md_escape(label)}:** {value}")
                 st.markdown(f"**{md_escape(t('card.sources'))}:** "
                             + human_card.sources_markdown(card["source_urls"], card["source_date"], lang))
+                _comune_brief_button(card)
                 _correction_slot(card)
                 if st.button(t("card.close"), key="card_close"):
                     view_state.select_org(None)
@@ -172,3 +213,11 @@ with card_col.container(key="bv_card"):
                 else:
                     st.dataframe(others.rename(columns=lambda c: i18n.column_label(c)), hide_index=True,
                                  width="stretch")
+
+# after a click the card is scrolled into view when it is not (on a phone it sits above the map,
+# out of sight once the user has scrolled down to the map). The script changes only with a new
+# selection (a counter, never data), so a rerun for another reason does not scroll.
+if selected_id is not None and st.session_state.get("_bv_card_shown"):
+    with st.container(key="bv_card_scroll"):
+        st.html(_SCROLL_TO_CARD.replace("__N__", str(int(st.session_state["_bv_card_shown"]))),
+                unsafe_allow_javascript=True)

@@ -295,39 +295,16 @@ def completeness_matrix(
     count_txt = [[str(int(v)) if v > 0 else "" for v in row] for row in values]
     zmax = max(1, int(values.max()) if values.size else 1)
     fig = go.Figure()
-    fig.add_trace(
-        go.Heatmap(
-            name="empty",
-            x=xs,
-            y=ys,
-            z=empty_z,
-            text=empty_txt,
-            texttemplate="%{text}",
-            textfont={"color": EMPTY_CELL_TEXT_COLOUR},
-            colorscale=[[0, EMPTY_CELL_COLOUR], [1, EMPTY_CELL_COLOUR]],
-            showscale=False,
-            xgap=2,
-            ygap=2,
-            hovertemplate="<b>%{y}</b> · %{x}<br>" + empty_hover + "<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Heatmap(
-            name="count",
-            x=xs,
-            y=ys,
-            z=count_z,
-            text=count_txt,
-            texttemplate="%{text}",
-            colorscale=COUNT_SCALE,
-            zmin=1,
-            zmax=zmax,
-            xgap=2,
-            ygap=2,
-            colorbar={"title": {"text": n_label}},
-            hovertemplate="<b>%{y}</b> · %{x}<br>" + n_label + ": %{z}<extra></extra>",
-        )
-    )
+    # two layers of the same grid: the empty cells (flat colour, "0 —") and the counts (colour scale)
+    for name, z, text, hover, style in (
+        ("empty", empty_z, empty_txt, empty_hover,
+         {"textfont": {"color": EMPTY_CELL_TEXT_COLOUR}, "showscale": False,
+          "colorscale": [[0, EMPTY_CELL_COLOUR], [1, EMPTY_CELL_COLOUR]]}),
+        ("count", count_z, count_txt, n_label + ": %{z}",
+         {"colorscale": COUNT_SCALE, "zmin": 1, "zmax": zmax, "colorbar": {"title": {"text": n_label}}}),
+    ):
+        fig.add_trace(go.Heatmap(name=name, x=xs, y=ys, z=z, text=text, texttemplate="%{text}", xgap=2, ygap=2,
+                                 hovertemplate="<b>%{y}</b> · %{x}<br>" + hover + "<extra></extra>", **style))
     _layout(fig, labels, fmt, height=max(250, 40 * len(segments) + 120))
     fig.update_xaxes(title_text=_esc(_label(labels, "x_title")), type="category", side="top")
     fig.update_yaxes(title_text=_esc(_label(labels, "y_title")), type="category", autorange="reversed")

@@ -2038,4 +2038,13 @@ TEXTS: dict[str, dict[str, str]] = {
         'it': 'Cosa misura: {description}',
         'en': 'What it measures: {description}',
     },
+    # ---- p3m: issues 13/14 leftovers (map card: brief of the comune)
+    'card.brief': {
+        'it': 'Scheda di {comune} (PDF)',
+        'en': 'Brief of {comune} (PDF)',
+    },
+    'card.brief_help': {
+        'it': 'La scheda territoriale stampabile (A4, 1–2 pagine) del comune di questa sede, con gli altri filtri della barra laterale.',
+        'en': 'The printable territory brief (A4, 1–2 pages) of the comune of this site, with the sidebar\'s other filters.',
+    },
 }

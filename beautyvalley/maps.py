@@ -406,26 +406,12 @@ def _comuni_layer(points_df, comuni_df, mode, labels, fmt: Formatter) -> pdk.Lay
 def _province_layers(provinces_df: pd.DataFrame) -> tuple[pdk.Layer, pdk.Layer]:
     props = [{"province": _text(p)} for p in provinces_df.get("province", pd.Series([""] * len(provinces_df)))]
     data = _features(provinces_df, props)
-    land = pdk.Layer(
-        "GeoJsonLayer",
-        data=data,
-        id="province-land",
-        pickable=False,
-        stroked=False,
-        filled=True,
-        get_fill_color=list(LAND_COLOUR),
-    )
-    borders = pdk.Layer(
-        "GeoJsonLayer",
-        data=data,
-        id="province-borders",
-        pickable=False,
-        stroked=True,
-        filled=False,
-        get_line_color=list(PROVINCE_LINE_COLOUR),
-        line_width_units="'pixels'",
-        get_line_width=1.5,
-    )
+    # the same shapes twice: the land under everything, the borders above the choropleth
+    land = pdk.Layer("GeoJsonLayer", data=data, id="province-land", pickable=False, stroked=False,
+                     filled=True, get_fill_color=list(LAND_COLOUR))
+    borders = pdk.Layer("GeoJsonLayer", data=data, id="province-borders", pickable=False, stroked=True,
+                        filled=False, get_line_color=list(PROVINCE_LINE_COLOUR),
+                        line_width_units="'pixels'", get_line_width=1.5)
     return land, borders
 
 
