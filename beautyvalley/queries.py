@@ -91,6 +91,36 @@ def _plain(value: Any, annotation: Any) -> Any:
     return value
 
 
+def _declare(name: str, filtered: bool, shape: Callable[..., Any], params: list[inspect.Parameter]) -> Any:
+    """The public query: cached per build key and arguments, shaping the statement's DataFrame."""
+    statement = filtered_statement(sql_file(name)) if filtered else sql_file(name)
+    names = [p.name for p in params]
+
+    def run(key: warehouse.BuildKey, filter_key: tuple | None, args: tuple) -> Any:
+        bound = {k: list(v) if isinstance(v, tuple) else v for k, v in (*(filter_key or ()), *zip(names, args))}
+        return shape(warehouse.read_df(key, statement, bound or None), *args)
+
+    # st.cache_data tells caches apart by qualified name and source: one name per query and text
+    digest = hashlib.sha256((statement + inspect.getsource(shape)).encode()).hexdigest()[:12]
+    run.__qualname__ = run.__name__ = f"{shape.__name__}[{name}:{digest}]"
+    cached = st.cache_data(**CACHE)(run)
+    lead = [inspect.Parameter("f", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="Filters")] if filtered else []
+    signature = inspect.Signature([*lead, *params])
+
+    @functools.wraps(shape)
+    def query(*args: Any, **kwargs: Any) -> Any:
+        call = signature.bind(*args, **kwargs)
+        call.apply_defaults()
+        rest = tuple(_plain(call.arguments[p.name], p.annotation) for p in params)
+        return cached(warehouse.build_key(), call.arguments["f"].key() if filtered else None, rest)
+
+    query.__signature__ = signature  # type: ignore[attr-defined]
+    query.uncached = run  # type: ignore[attr-defined]  # bench/run.py times the statement itself
+    query.cached = cached  # type: ignore[attr-defined]
+    QUERIES.append(query)
+    return query
+
+
 def warehouse_query(name: str, *, filtered: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a query: the statement in sql/<name>, its result shaped by the decorated function.
 
@@ -98,48 +128,33 @@ def warehouse_query(name: str, *, filtered: bool = False) -> Callable[[Callable[
     (lists bound as lists). With `filtered=True` the caller passes the Filters first: the statement
     reads the filtered sites `f` and gets every filter parameter. Callers call it without the
     DataFrame: `overview(f)`, `org_card(org_id)`. The result is cached per build key and arguments."""
-    statement = filtered_statement(sql_file(name)) if filtered else sql_file(name)
 
     def decorate(shape: Callable[..., Any]) -> Callable[..., Any]:
-        sig = inspect.signature(shape)
-        params = list(sig.parameters.values())[1:]  # after the DataFrame
-        names = [p.name for p in params]
-
-        def run(key: warehouse.BuildKey, filter_key: tuple | None, args: tuple) -> Any:
-            bound = {k: list(v) if isinstance(v, tuple) else v for k, v in (*(filter_key or ()), *zip(names, args))}
-            return shape(warehouse.read_df(key, statement, bound or None), *args)
-
-        # st.cache_data tells caches apart by qualified name and source: one name per query and text
-        digest = hashlib.sha256((statement + inspect.getsource(shape)).encode()).hexdigest()[:12]
-        run.__qualname__ = run.__name__ = f"{shape.__name__}[{name}:{digest}]"
-        cached = st.cache_data(**CACHE)(run)
-
-        lead = [inspect.Parameter("f", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="Filters")] if filtered else []
-        signature = sig.replace(parameters=[*lead, *params])
-
-        @functools.wraps(shape)
-        def query(*args: Any, **kwargs: Any) -> Any:
-            call = signature.bind(*args, **kwargs)
-            call.apply_defaults()
-            rest = tuple(_plain(call.arguments[p.name], p.annotation) for p in params)
-            return cached(warehouse.build_key(), call.arguments["f"].key() if filtered else None, rest)
-
-        query.__signature__ = signature  # type: ignore[attr-defined]
-        query.uncached = run  # type: ignore[attr-defined]  # bench/run.py times the statement itself
-        query.cached = cached  # type: ignore[attr-defined]
-        QUERIES.append(query)
-        return query
+        return _declare(name, filtered, shape, list(inspect.signature(shape).parameters.values())[1:])
 
     return decorate
+
+
+def _as_is(df: pd.DataFrame, *args: Any) -> pd.DataFrame:
+    return df
+
+
+def frame_query(name: str, doc: str, *params: str, filtered: bool = False) -> Callable[..., pd.DataFrame]:
+    """A query whose result is the statement's DataFrame as it is, declared in one line:
+    `provinces = frame_query("provinces.sql", "<docstring>", *params)`; `params`: its `$name`
+    parameters in call order (lists as lists, other values as text)."""
+    query = _declare(name, filtered, _as_is, [
+        inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="str") for p in params])
+    query.__name__ = query.__qualname__ = name.removesuffix(".sql")
+    query.__doc__ = doc
+    return query
 
 
 # --------------------------------------------------------------------------------------
 # Build information
 
 
-@warehouse_query("build_info.sql")
-def _build_runs(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+_build_runs = frame_query("build_info.sql", "The newest build run recorded in the warehouse.")
 
 
 def build_info() -> dict[str, Any]:
@@ -163,16 +178,11 @@ def build_info() -> dict[str, Any]:
 # Filter options (sidebar)
 
 
-@warehouse_query("provinces.sql")
-def provinces(df: pd.DataFrame) -> pd.DataFrame:
-    """Lombardy's provinces: province, name, population, n_organisations."""
-    return df
+provinces = frame_query("provinces.sql", "Lombardy's provinces: province, name, population, n_organisations.")
 
 
-@warehouse_query("comuni_options.sql")
-def comuni_options(df: pd.DataFrame, provinces: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Comuni of the chosen provinces that host at least one organisation."""
-    return df
+comuni_options = frame_query("comuni_options.sql", "Comuni of the chosen provinces that host at least one organisation.",
+                             "provinces")
 
 
 @warehouse_query("kinds.sql")
@@ -180,10 +190,7 @@ def kinds(df: pd.DataFrame) -> list[str]:
     return df["kind"].tolist()
 
 
-@warehouse_query("segments.sql")
-def segments(df: pd.DataFrame) -> pd.DataFrame:
-    """The value-chain segments with their labels in both languages."""
-    return df
+segments = frame_query("segments.sql", "The value-chain segments with their labels in both languages.")
 
 
 @warehouse_query("specialties.sql")
@@ -195,10 +202,8 @@ def specialties(df: pd.DataFrame) -> list[str]:
 # Organisations
 
 
-@warehouse_query("organisations.sql", filtered=True)
-def organisations(df: pd.DataFrame) -> pd.DataFrame:
-    """The filtered organisation sites, every column of mart.organisations."""
-    return df
+organisations = frame_query("organisations.sql",
+                            "The filtered organisation sites, every column of mart.organisations.", filtered=True)
 
 
 def _none_for_na(row: dict[str, Any]) -> dict[str, Any]:
@@ -214,10 +219,7 @@ def overview(df: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-@warehouse_query("by_province.sql", filtered=True)
-def by_province(df: pd.DataFrame) -> pd.DataFrame:
-    """Organisations per province and kind."""
-    return df
+by_province = frame_query("by_province.sql", "Organisations per province and kind.", filtered=True)
 
 
 def _first_row(df: pd.DataFrame) -> dict[str, Any] | None:
@@ -230,57 +232,42 @@ def org_card(df: pd.DataFrame, org_id: str) -> dict[str, Any] | None:
     return _first_row(df)
 
 
-@warehouse_query("group_sites.sql")
-def group_sites(df: pd.DataFrame, group_id: str, org_id: str) -> pd.DataFrame:
-    """The other sites of the same organisation."""
-    return df
+group_sites = frame_query("group_sites.sql", "The other sites of the same organisation.", "group_id", "org_id")
 
 
 # --------------------------------------------------------------------------------------
 # Map geography
 
 
-@warehouse_query("comuni_layer.sql", filtered=True)
-def comuni_layer(df: pd.DataFrame) -> pd.DataFrame:
-    """Comuni of the chosen provinces with filtered site counts and sites per 10,000 people."""
-    return df
+comuni_layer = frame_query("comuni_layer.sql",
+                           "Comuni of the chosen provinces with filtered site counts and sites per 10,000 people.", filtered=True)
 
 
-@warehouse_query("provinces_layer.sql")
-def provinces_layer(df: pd.DataFrame) -> pd.DataFrame:
-    """Province polygons (GeoJSON text) for the map's borders."""
-    return df
+provinces_layer = frame_query("provinces_layer.sql", "Province polygons (GeoJSON text) for the map's borders.")
 
 
 # --------------------------------------------------------------------------------------
 # Sectors
 
 
-@warehouse_query("segment_specialties.sql", filtered=True)
-def segment_specialties(df: pd.DataFrame) -> pd.DataFrame:
-    """Organisations per segment and specialty (specialty NULL = none stated)."""
-    return df
+segment_specialties = frame_query("segment_specialties.sql",
+                                  "Organisations per segment and specialty (specialty NULL = none stated).", filtered=True)
 
 
-@warehouse_query("segment_province.sql", filtered=True)
-def segment_province(df: pd.DataFrame) -> pd.DataFrame:
-    """Every segment x chosen province, with 0 where the territory lacks that link."""
-    return df
+segment_province = frame_query("segment_province.sql",
+                               "Every segment x chosen province, with 0 where the territory lacks that link.", filtered=True)
 
 
-@warehouse_query("ateco_in_use.sql", filtered=True)
-def ateco_in_use(df: pd.DataFrame) -> pd.DataFrame:
-    """ATECO classes of the filtered organisations with their ISTAT titles."""
-    return df
+ateco_in_use = frame_query("ateco_in_use.sql",
+                           "ATECO classes of the filtered organisations with their ISTAT titles.", filtered=True)
 
 
 # --------------------------------------------------------------------------------------
 # Indicators (the pandas logic: beautyvalley/indicators.py)
 
 
-@warehouse_query("indicators.sql")
-def _indicators(df: pd.DataFrame, entities: tuple = (), metrics: tuple = ()) -> pd.DataFrame:
-    return df
+_indicators = frame_query("indicators.sql", "Rows of mart.indicators of the entities and metrics (empty = all).",
+                          "entities", "metrics")
 
 
 def indicators(entities: tuple | list = (), metrics: tuple | list = (), lang: str | None = None) -> pd.DataFrame:
@@ -289,9 +276,7 @@ def indicators(entities: tuple | list = (), metrics: tuple | list = (), lang: st
     return i18n.in_language(_indicators(tuple(entities), tuple(metrics)), lang)
 
 
-@warehouse_query("comparable_groups.sql")
-def _comparable_groups(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+_comparable_groups = frame_query("comparable_groups.sql", "mart.comparable_groups (both languages).")
 
 
 def comparable_groups(lang: str | None = None) -> dict[str, str]:
@@ -347,15 +332,10 @@ def province_comparison(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     return registry, rows.assign(province=rows["entity"].map(entities))
 
 
-@warehouse_query("measures.sql")
-def measures(df: pd.DataFrame) -> pd.DataFrame:
-    """The canonical comparison measures (data/measures.csv)."""
-    return df
+measures = frame_query("measures.sql", "The canonical comparison measures (data/measures.csv).")
 
 
-@warehouse_query("comparison.sql")
-def _comparison(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+_comparison = frame_query("comparison.sql", "Newest figure per (measure, entity), scope in both languages.")
 
 
 def comparison(lang: str | None = None) -> pd.DataFrame:
@@ -383,21 +363,14 @@ def registry_counts() -> dict[str, Any]:
 # Sources and quality
 
 
-@warehouse_query("source_counts.sql")
-def source_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Every source URL with the number of organisation / indicator rows citing it."""
-    return df
+source_counts = frame_query("source_counts.sql",
+                            "Every source URL with the number of organisation / indicator rows citing it.")
 
 
-@warehouse_query("load_files.sql")
-def load_files(df: pd.DataFrame, run_id: str | None) -> pd.DataFrame:
-    """Files read by the build run (all runs when run_id is None)."""
-    return df
+load_files = frame_query("load_files.sql", "Files read by the build run (all runs when run_id is None).", "run_id")
 
 
-@warehouse_query("load_runs.sql")
-def load_runs(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+load_runs = frame_query("load_runs.sql", "Every build run, newest first.")
 
 
 @warehouse_query("coverage.sql", filtered=True)
@@ -406,14 +379,10 @@ def coverage(df: pd.DataFrame) -> dict[str, int]:
     return {k: int(v) for k, v in df.iloc[0].items()}
 
 
-@warehouse_query("rejected_rows.sql")
-def rejected_rows(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+rejected_rows = frame_query("rejected_rows.sql", "Rows the build rejected, field by field.")
 
 
-@warehouse_query("load_issues.sql")
-def load_issues(df: pd.DataFrame) -> pd.DataFrame:
-    return df
+load_issues = frame_query("load_issues.sql", "Warnings and errors the build recorded.")
 
 
 # ---------------------------------------------------------------- issue 9: head-count classes, provenance
@@ -425,10 +394,8 @@ def class_coverage(df: pd.DataFrame) -> dict[str, Any]:
     return df.iloc[0].to_dict()
 
 
-@warehouse_query("field_provenance.sql")
-def field_provenance(df: pd.DataFrame, org_id: str) -> pd.DataFrame:
-    """Per-field provenance of one site: value, source, year, shown or another value seen."""
-    return df
+field_provenance = frame_query("field_provenance.sql",
+                               "Per-field provenance of one site: value, source, year, shown or another value seen.", "org_id")
 
 
 @warehouse_query("org_status.sql")

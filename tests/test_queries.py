@@ -158,7 +158,8 @@ def test_caches_are_bounded():
     # one cache, in the query layer's decorator; every query goes through it
     assert src.count("st.cache_data(") == 1 and "st.cache_data(**CACHE)(run)" in src
     here = [q for q in queries.QUERIES if q.__module__ == "beautyvalley.queries"]
-    assert len(re.findall(r"^@warehouse_query\(", src, flags=re.M)) == len(here) >= 15
+    declared = re.findall(r"^@warehouse_query\(|^\w+ = frame_query\(", src, flags=re.M)
+    assert len(declared) == len(here) >= 15
     for q in queries.QUERIES:
         info = q.cached._info
         assert (info.ttl, info.max_entries) == (queries.CACHE["ttl"], queries.CACHE["max_entries"]), q.__name__
@@ -167,7 +168,8 @@ def test_caches_are_bounded():
 def test_every_query_has_its_own_sql_file_and_cache():
     names = [q.cached._info.func.__qualname__ for q in queries.QUERIES]
     assert len(set(names)) == len(names)  # st.cache_data keys a cache by the function's qualified name
-    used = set(re.findall(r'@warehouse_query\("([^"]+)"', (ROOT / "beautyvalley" / "queries.py").read_text()))
+    used = set(re.findall(r'(?:@warehouse_query|= frame_query)\(\s*"([^"]+)"', (ROOT / "beautyvalley" / "queries.py").read_text()))
+    assert len(used) >= 15
     assert used <= {p.name for p in (ROOT / "beautyvalley" / "sql").glob("*.sql")}
 
 
