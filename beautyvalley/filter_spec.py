@@ -7,8 +7,8 @@ values are comma-split, and whether it is a list of codes or a text. `DIMS` is t
 every function below (and filters.py's widget loop, queries' `ORG_WHERE` prelude) loops over it.
 
 Adding a filter: one `Dim(...)` line in DIMS (its predicate reads `o.<column>` and `$<field>`), its
-texts in i18n (label, placeholder, describe), and, when its codes are not a known vocabulary, an
-entry in filters.CHOICES (code -> label for the widget, the URL check and the citation words).
+texts in i18n (label, placeholder, describe), and its codes in filters.CHOICES (code -> labels for
+the widget, the URL check and the citation words). The recipe is in the README ("Filters and queries").
 
 `Param` declares a page's own URL parameter the same way (finder_view: cap/q/near/km; view_state:
 org/mode/view/ent/metric): name, session-state key, list or single value, default, the check that

@@ -78,7 +78,7 @@ def _province_choices(lang: str, state: Mapping[str, Any]) -> dict[str, tuple[st
 
 
 def _comune_choices(lang: str, state: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    df = queries.comuni_options(tuple(state.get(FIELDS["provinces"][1], ())))
+    df = queries.comuni_options(tuple(state.get(filter_spec.BY_FIELD["provinces"].key, ())))
     return {c: (n, f"{n} ({p})") for c, n, p in zip(df["comune_code"], df["name"], df["province"])}
 
 
@@ -308,7 +308,7 @@ def permalink(f: Filters | None = None, base_url: str | None = None,
 def describe(f: Filters, lang: str | None = None) -> str:
     """The filters in words, e.g. 'Province: Cremona, Lodi; tipo: azienda; nome contiene «x»'."""
     lang = lang or f.lang
-    state = {FIELDS["provinces"][1]: f.provinces}
+    state = {filter_spec.BY_FIELD["provinces"].key: f.provinces}
     cache: dict[str, dict[str, tuple[str, str]]] = {}
 
     def label(d: Dim, code: str) -> str:

@@ -21,7 +21,7 @@ import pydeck as pdk
 import streamlit as st
 
 from beautyvalley import capabilities as bc
-from beautyvalley import maps, warehouse
+from beautyvalley import maps, queries, warehouse
 from beautyvalley.filter_spec import Param, params_to_url, parse_params
 from beautyvalley.l10n import Formatter
 
@@ -194,7 +194,7 @@ def finder_deck(found: pd.DataFrame, place: Mapping[str, Any] | None, radius_km:
 
 # --------------------------------------------------------------------------- cached queries
 
-CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+CACHE = queries.CACHE  # the query layer's bounds (these take a cursor: capabilities.py runs the SQL)
 
 
 @st.cache_data(**CACHE)
