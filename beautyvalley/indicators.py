@@ -17,7 +17,6 @@ HEADLINE_METRICS = (
     "export_share_of_turnover", "companies", "employees",
 )
 BENCHMARK_ENTITY_TYPES = ("cluster", "region", "country")
-RESEARCH_KINDS = ("university", "research_centre", "testing_lab")  # overview.sql's `research` count
 PROVINCE_ENTITY_PREFIX = "Provincia di "  # how data/indicators.csv names a province
 # data/indicators.csv names Monza's province as its sources do, not as ISTAT ("Monza e della Brianza")
 PROVINCE_ENTITY_NAMES = {"MB": "Monza e Brianza"}

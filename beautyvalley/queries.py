@@ -8,7 +8,8 @@ Rules kept here:
 - One statement per file in beautyvalley/sql/ (`<name>.sql`, a comment saying what it returns,
   then the statement). A query of the filtered sites is declared `filtered=True`: it reads the
   table `f`, which the prelude sql/filtered.sql defines with filter_spec.ORG_WHERE.
-- `@warehouse_query(file, filtered=...)` is the only cache: each query has its own bounded cache
+- `@warehouse_query(file, filtered=...)` (and its one-line form `frame_query`, for a query whose
+  result is the DataFrame as it is) is the only cache: each query has its own bounded cache
   (ttl, max_entries) keyed by the warehouse build key and its arguments (the Filters by their
   values, not the language), so a rebuilt warehouse shows new data without restarting the app.
   The decorated function receives the statement's DataFrame and shapes it (inside the cache).
