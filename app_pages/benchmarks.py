@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from beautyvalley import charts, export, filters, i18n, queries, warehouse
+from beautyvalley import charts, export, filters, i18n, indicators, queries, warehouse
 from beautyvalley.formatting import first_url, md_escape, md_link, source_line
 
 t = i18n.t
@@ -105,7 +105,7 @@ if "bm_entities" not in st.session_state:
 chosen = st.multiselect(t("benchmarks.entities"), options=entities,
                         key=filters.code_widget("bm_entities"), placeholder=t("sidebar.any"))
 
-shared = queries.shared_metrics(ind[ind["entity"].isin(chosen)])
+shared = indicators.shared_metrics(ind[ind["entity"].isin(chosen)])
 if shared.empty:
     st.info(t("benchmarks.none_shared"))
     st.stop()
@@ -127,7 +127,7 @@ labels = {"title": i18n.metric_label(metric), "scope": t("benchmarks.scope"),
 def figures(build: object, entities: tuple, metric: str, lang: str, labels: tuple) -> tuple[dict | None, dict]:
     """Bar and time-series figures of one metric (plotly builds many facets slowly: cached
     per warehouse build, entities, metric and language)."""
-    data = queries.shared_metrics(queries.indicators(entities, lang=lang))
+    data = indicators.shared_metrics(queries.indicators(entities, lang=lang))
     data = data[data["metric"] == metric]
     fmt = i18n.formatter(lang)
     # a panel with a single bar compares nothing (and fills the width whatever its value): those
@@ -154,7 +154,7 @@ with st.expander(t("benchmarks.sources_of", metric=i18n.metric_label(metric)), e
             + source_line([r.source_url], r.source_date)
         )
 
-disagree = queries.disagreements(rows)
+disagree = indicators.disagreements(rows)
 if not disagree.empty:
     st.warning(t("benchmarks.disagree"))
     for d in disagree.itertuples(index=False):

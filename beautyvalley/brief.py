@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from beautyvalley import export, filters, i18n, maps, queries
+from beautyvalley import export, filters, i18n, indicators, maps, queries
 from beautyvalley.filters import Filters
 from beautyvalley.formatting import as_list, safe_url, split_urls
 
@@ -187,7 +187,7 @@ def benchmarks(f: Filters, lang: str, limit: int = BENCHMARK_ROWS) -> tuple[list
     entities = scope_entities(f)
     if not entities:
         return [], 0
-    latest = queries.latest_values(queries.indicators(entities, lang=lang))
+    latest = indicators.latest_values(queries.indicators(entities, lang=lang))
     if latest.empty:
         return [], 0
     order = {m: i for i, m in enumerate(queries.HEADLINE_METRICS)}

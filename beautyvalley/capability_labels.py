@@ -59,15 +59,15 @@ def on_card(card: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-@st.cache_data(**finder_view.CACHE)
-def _segment_capabilities(key: warehouse.BuildKey, fp: tuple) -> pd.DataFrame:
-    return warehouse.read_df(key, queries.FILTERED + bc.sql("segment_capabilities"), queries._params(fp))
+@queries.warehouse_query("segment_capabilities.sql", filtered=True)
+def _segment_capabilities(df: pd.DataFrame) -> pd.DataFrame:
+    return df
 
 
 def treemap_rows(f, lang: str) -> pd.DataFrame:
     """Organisations per segment and capability (label in `lang`) for charts.segment_treemap:
     columns segment, specialty (the capability label; None = no capability), n."""
-    df = _segment_capabilities(warehouse.build_key(), queries._fp(f))
+    df = _segment_capabilities(f)
     lab = label_map(lang)
     return pd.DataFrame({"segment": df["segment"],
                          "specialty": [lab.get(c, c) if isinstance(c, str) else None for c in df["capability"]],

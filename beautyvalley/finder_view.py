@@ -21,7 +21,8 @@ import pydeck as pdk
 import streamlit as st
 
 from beautyvalley import capabilities as bc
-from beautyvalley import maps, warehouse
+from beautyvalley import maps, queries, warehouse
+from beautyvalley.filter_spec import Param, params_to_url, parse_params
 from beautyvalley.l10n import Formatter
 
 PAGE = "competences"
@@ -56,56 +57,32 @@ def parse_km(text: Any) -> int | None:
     return int(value)
 
 
+def _place_code(value: str, ctx: Mapping[str, Any]) -> str | None:
+    return value if value.isdigit() and len(value) == 6 and ctx["place_exists"](value) else None
+
+
+# One declaration per URL parameter of the page (filter_spec.Param): name, state key, check, URL form.
+URL_PARAMS: tuple[Param, ...] = (
+    Param(CAP_PARAM, CAPS_KEY, lambda v, ctx: v if v in ctx["cap_codes"] else None, kind="list",
+          comma_split=True, keep_empty=True, to_url=list),
+    Param(Q_PARAM, Q_KEY, lambda v, ctx: " ".join(v.split())[:MAX_Q_CHARS], to_url=lambda q: (q or "").strip()),
+    Param(NEAR_PARAM, NEAR_KEY, _place_code),
+    Param(KM_PARAM, KM_KEY, lambda v, ctx: parse_km(v), default=DEFAULT_KM, to_url=lambda km: str(int(km))),
+)
+assert tuple(p.name for p in URL_PARAMS) == PARAMS
+
+
 def parse_url(get_all: Callable[[str], list[str]], cap_codes: Sequence[str],
               place_exists: Callable[[str], bool]) -> tuple[dict[str, Any], list[tuple[str, dict[str, str]]]]:
     """The page's session-state values read from the URL and the notices of the values dropped.
 
     `get_all(param)` gives the URL values of a parameter ([] when absent)."""
-    state: dict[str, Any] = {}
-    notices: list[tuple[str, dict[str, str]]] = []
-
-    def bad(param: str, values: Sequence[str]) -> None:
-        notices.append(("notice.invalid_values", {"param": param, "value": ", ".join(values)}))
-
-    caps = [c.strip() for v in get_all(CAP_PARAM) for c in v.split(",") if c.strip()]
-    caps = list(dict.fromkeys(caps))
-    if caps:
-        allowed = set(cap_codes)
-        state[CAPS_KEY] = [c for c in caps if c in allowed]
-        if len(state[CAPS_KEY]) < len(caps):
-            bad(CAP_PARAM, [c for c in caps if c not in allowed])
-    q = next((v for v in get_all(Q_PARAM) if v), "")
-    if q:
-        state[Q_KEY] = " ".join(q.split())[:MAX_Q_CHARS]
-    near = next((v for v in get_all(NEAR_PARAM) if v), "")
-    if near:
-        if near.isdigit() and len(near) == 6 and place_exists(near):
-            state[NEAR_KEY] = near
-        else:
-            bad(NEAR_PARAM, [near])
-    km = next((v for v in get_all(KM_PARAM) if v), "")
-    if km:
-        value = parse_km(km)
-        if value is None:
-            bad(KM_PARAM, [km])
-        else:
-            state[KM_KEY] = value
-    return state, notices
+    return parse_params(URL_PARAMS, get_all, {"cap_codes": set(cap_codes), "place_exists": place_exists})
 
 
 def query_params(state: Mapping[str, Any]) -> dict[str, Any]:
     """The URL parameters that reproduce the finder (defaults left out)."""
-    out: dict[str, Any] = {}
-    if state.get(CAPS_KEY):
-        out[CAP_PARAM] = list(state[CAPS_KEY])
-    if (state.get(Q_KEY) or "").strip():
-        out[Q_PARAM] = state[Q_KEY].strip()
-    if state.get(NEAR_KEY):
-        out[NEAR_PARAM] = state[NEAR_KEY]
-    km = state.get(KM_KEY)
-    if km is not None and km != DEFAULT_KM:
-        out[KM_PARAM] = str(int(km))
-    return out
+    return params_to_url(URL_PARAMS, state)
 
 
 # --------------------------------------------------------------------------- matches and tables
@@ -217,7 +194,7 @@ def finder_deck(found: pd.DataFrame, place: Mapping[str, Any] | None, radius_km:
 
 # --------------------------------------------------------------------------- cached queries
 
-CACHE = {"ttl": 3600, "max_entries": 64, "show_spinner": False}
+CACHE = queries.CACHE  # the query layer's bounds (these take a cursor: capabilities.py runs the SQL)
 
 
 @st.cache_data(**CACHE)

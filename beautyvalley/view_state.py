@@ -12,11 +12,15 @@ citations: never ``localhost``.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+
+from beautyvalley.filter_spec import Param, params_to_url, parse_params
 
 ORG_PARAM, MODE_PARAM, VIEW_PARAM, ENT_PARAM, METRIC_PARAM = "org", "mode", "view", "ent", "metric"
 PARAMS = (ORG_PARAM, MODE_PARAM, VIEW_PARAM, ENT_PARAM, METRIC_PARAM)
@@ -66,6 +70,25 @@ def format_view(view: tuple[float, float, float]) -> str:
     return f"{lat:.4f},{lon:.4f},{zoom:.2f}"
 
 
+def _org_id(value: str, ctx: Mapping[str, Any]) -> str | None:
+    org = value.strip()[:200]
+    return org if org and ctx["org_exists"](org) else None
+
+
+# One declaration per URL parameter (filter_spec.Param). Bad values are dropped without a notice.
+URL_PARAMS: tuple[Param, ...] = (
+    Param(ORG_PARAM, ORG_KEY, _org_id, notify=False),
+    Param(MODE_PARAM, MODE_KEY, lambda v, ctx: v if v in MAP_MODES else None, default=DEFAULT_MODE,
+          notify=False, to_url=lambda m: m if m in MAP_MODES else None),
+    Param(VIEW_PARAM, VIEW_KEY, lambda v, ctx: parse_view(v), notify=False, to_url=format_view),
+    Param(ENT_PARAM, ENT_KEY, lambda v, ctx: v if v in ctx["entities"]() else None, kind="list", notify=False,
+          touched="_bv_view_ent_touched", to_url=list),
+    Param(METRIC_PARAM, METRIC_KEY, lambda v, ctx: v if v in ctx["metrics"]() else None, notify=False,
+          touched="_bv_view_metric_touched"),
+)
+assert tuple(p.name for p in URL_PARAMS) == PARAMS
+
+
 def init_from_url(org_exists, entity_options, metric_options) -> None:
     """Seed the view's session state from the URL once per session.
 
@@ -74,45 +97,16 @@ def init_from_url(org_exists, entity_options, metric_options) -> None:
     ss = st.session_state
     if ss.get(_INIT):
         return
-    qp = st.query_params
-    org = (qp.get(ORG_PARAM) or "").strip()[:200]
-    if org and org_exists(org):
-        ss[ORG_KEY] = org
-    mode = qp.get(MODE_PARAM)
-    if mode in MAP_MODES:
-        ss[MODE_KEY] = mode
-    view = parse_view(qp.get(VIEW_PARAM) or "")
-    if view is not None:
-        ss[VIEW_KEY] = view
-    ents = [e for e in qp.get_all(ENT_PARAM) if e]
-    if ents:
-        allowed = set(entity_options())
-        ok = [e for e in ents if e in allowed]
-        if ok:
-            ss[ENT_KEY] = ok
-            ss["_bv_view_ent_touched"] = True
-    metric = qp.get(METRIC_PARAM)
-    if metric and metric in set(metric_options()):
-        ss[METRIC_KEY] = metric
-        ss["_bv_view_metric_touched"] = True
+    ctx = {"org_exists": org_exists, "entities": functools.cache(lambda: set(entity_options())),
+           "metrics": functools.cache(lambda: set(metric_options()))}
+    state, _dropped = parse_params(URL_PARAMS, st.query_params.get_all, ctx)
+    ss.update(state)
     ss[_INIT] = True
 
 
 def query_params() -> dict[str, Any]:
     """The view's URL parameters from session state (defaults left out)."""
-    ss = st.session_state
-    out: dict[str, Any] = {}
-    if ss.get(ORG_KEY):
-        out[ORG_PARAM] = ss[ORG_KEY]
-    if ss.get(MODE_KEY) in MAP_MODES and ss.get(MODE_KEY) != DEFAULT_MODE:
-        out[MODE_PARAM] = ss[MODE_KEY]
-    if ss.get(VIEW_KEY):
-        out[VIEW_PARAM] = format_view(ss[VIEW_KEY])
-    if ss.get(ENT_KEY) and ss.get("_bv_view_ent_touched"):
-        out[ENT_PARAM] = list(ss[ENT_KEY])
-    if ss.get(METRIC_KEY) and ss.get("_bv_view_metric_touched"):
-        out[METRIC_PARAM] = ss[METRIC_KEY]
-    return out
+    return params_to_url(URL_PARAMS, st.session_state)
 
 
 def mark_touched(which: str) -> None:

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from beautyvalley import queries, warehouse
+from beautyvalley import indicators, queries, warehouse
 from beautyvalley.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,7 +116,7 @@ def test_latest_values_and_previous(db):
 
 def test_disagreements_give_the_range_and_every_source(db):
     ind = queries.indicators()
-    d = queries.disagreements(ind)
+    d = indicators.disagreements(ind)
     raw = frame(db, "SELECT entity, metric, year, comparable_group, min(value) lo, max(value) hi, "
                     "list(DISTINCT source_url ORDER BY source_url) src FROM mart.indicators "
                     "GROUP BY ALL HAVING count(DISTINCT value) > 1")
@@ -125,11 +125,6 @@ def test_disagreements_give_the_range_and_every_source(db):
         hit = d[(d["entity"] == r.entity) & (d["metric"] == r.metric) & (d["year"] == r.year)].iloc[0]
         assert (hit["low"], hit["high"]) == (r.lo, r.hi)
         assert hit["sources"] == list(r.src)
-
-
-def test_shared_metrics_need_two_entities():
-    ind = pd.DataFrame({"entity": ["A", "B", "A"], "metric": ["m", "m", "solo"], "value": [1, 2, 3]})
-    assert set(queries.shared_metrics(ind)["metric"]) == {"m"}
 
 
 def test_a_replaced_warehouse_file_is_picked_up_without_restart(db, tmp_path, monkeypatch):
@@ -160,8 +155,38 @@ def test_build_info_comes_from_load_runs(db):
 def test_caches_are_bounded():
     src = (ROOT / "beautyvalley" / "queries.py").read_text()
     assert queries.CACHE["ttl"] > 0 and queries.CACHE["max_entries"] > 0
-    n_cached = src.count("@st.cache_data(**CACHE)")
-    assert n_cached >= 15 and "@st.cache_data(" not in src.replace("@st.cache_data(**CACHE)", "")
+    # one cache, in the query layer's decorator; every query goes through it
+    assert src.count("st.cache_data(") == 1 and "st.cache_data(**CACHE)(run)" in src
+    here = [q for q in queries.QUERIES if q.__module__ == "beautyvalley.queries"]
+    declared = re.findall(r"^@warehouse_query\(|^\w+ = frame_query\(", src, flags=re.M)
+    assert len(declared) == len(here) >= 15
+    for q in queries.QUERIES:
+        info = q.cached._info
+        assert (info.ttl, info.max_entries) == (queries.CACHE["ttl"], queries.CACHE["max_entries"]), q.__name__
+
+
+def test_every_query_has_its_own_sql_file_and_cache():
+    names = [q.cached._info.func.__qualname__ for q in queries.QUERIES]
+    assert len(set(names)) == len(names)  # st.cache_data keys a cache by the function's qualified name
+    used = set(re.findall(r'(?:@warehouse_query|= frame_query)\(\s*"([^"]+)"', (ROOT / "beautyvalley" / "queries.py").read_text()))
+    assert len(used) >= 15
+    assert used <= {p.name for p in (ROOT / "beautyvalley" / "sql").glob("*.sql")}
+
+
+def test_the_filtered_prelude_carries_every_filter_predicate():
+    stmt = queries.filtered_statement("-- a comment\nWITH n AS (SELECT 1) SELECT * FROM f, n")
+    assert stmt.startswith("WITH f AS (") and "/* filter_spec.ORG_WHERE */" not in stmt
+    assert ",\nn AS (SELECT 1) SELECT * FROM f, n" in stmt and "a comment" not in stmt
+    for name in ("provinces", "comuni", "kinds", "segments", "specialties", "name", "statuses"):
+        assert f"${name}" in stmt, name
+
+
+def test_a_filtered_query_is_cached_by_the_filter_values_not_the_language(db):
+    a = queries.overview(Filters(kinds=("company",), lang="it"))
+    before = queries.overview.cached._info  # same cache object either way
+    b = queries.overview(Filters(kinds=("company",), lang="en"))
+    assert a == b and before is queries.overview.cached._info
+    assert queries.overview(Filters(kinds=("university",)))["companies"] == 0
 
 
 def test_a_query_on_a_connection_closed_by_a_swap_is_retried(db, tmp_path, monkeypatch):

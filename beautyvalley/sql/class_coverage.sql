@@ -1,4 +1,4 @@
--- Appended to queries.FILTERED (the filtered sites `f`). Head-count classes are ranges: they are never
+-- Over the filtered sites `f` (filtered: queries.warehouse_query). Head-count classes are ranges: they are never
 -- summed; the Overview reports the companies known only by their class apart. Sites hidden by the
 -- status filter are counted over the whole registry, so the page can say what it leaves out.
 SELECT

@@ -1,0 +1,4 @@
+-- The canonical comparison measures (data/measures.csv).
+SELECT *
+FROM mart.measures
+ORDER BY "order"
