@@ -3,9 +3,10 @@
     python -m beautyvalley.i18n_tools absorb
         move i18n.TEXTS_PENDING into the catalogues, then rewrite it in i18n.py as an empty dict
     python -m beautyvalley.i18n_tools absorb --from FILE [--name TEXTS] [--base FILE]
-        add (or update) the entries of the dict literal NAME found in a Python file; with --base, only
-        the entries that differ from the same dict in the base file (e.g. another branch's i18n.py
-        against the merge base: `git show B:beautyvalley/i18n.py > b.py`)
+        add (or update) the entries of the dict literal NAME found in a Python file; with --base, a
+        three-way merge: only the entries that differ from the same dict in the base file are written,
+        and the keys the base has and FILE dropped are removed (e.g. the i18n.py of a branch that still
+        has the TEXTS dict, against the merge base: `git show B:beautyvalley/i18n.py > b.py`)
     python -m beautyvalley.i18n_tools update POT
         add the message ids of a template (`pybabel extract`, see `make messages`) that the catalogues
         lack, untranslated; nothing is ever removed (keys built at run time, e.g. "kind." + code, are
@@ -113,6 +114,17 @@ def absorb(entries: Mapping[str, Entry], locales: Path | None = None,
     return len(entries)
 
 
+def remove(keys: Iterable[str], locales: Path | None = None) -> None:
+    """Delete `keys` from every language's catalogue."""
+    drop = set(keys)
+    for lang in i18n.LANGS:
+        catalog = load(lang, locales)
+        for message in [m for m in catalog if m.id and _key(m) in drop]:
+            catalog.delete(message.id)
+        save(catalog, lang, locales)
+    i18n.reload()
+
+
 def dict_literal(source: str, name: str) -> tuple[dict[str, dict[str, str]], ast.stmt | None]:
     """The dict literal assigned to `name` at module level in `source` (empty if absent), and its statement."""
     for node in ast.parse(source).body:
@@ -198,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             base, _ = dict_literal(args.base.read_text(encoding="utf-8"), name)
             gone = sorted(set(base) - set(entries))
             if gone:
-                print(f"not removed (absent from {source_path}, present in the base): {', '.join(gone)}")
+                remove(gone)
+                print(f"removed (in the base, dropped by {source_path.name}): {', '.join(gone)}")
             entries = {k: e for k, e in entries.items() if base.get(k) != e}
         n = absorb(entries, comments=section_comments(source, node))
         if args.source is None:

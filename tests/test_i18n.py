@@ -223,12 +223,16 @@ def test_absorb_moves_a_pending_dict_into_the_catalogues(scratch_locales, tmp_pa
     assert module.read_text() == "X = 1\nTEXTS_PENDING: dict[str, dict[str, str]] = {}\nY = 2\n"
 
 
-def test_absorb_with_a_base_takes_only_what_changed_and_refuses_a_missing_language(scratch_locales, tmp_path):
+def test_absorb_with_a_base_merges_three_ways_and_refuses_a_missing_language(scratch_locales, tmp_path):
     base, branch = tmp_path / "base.py", tmp_path / "branch.py"
     base.write_text('TEXTS = {"page.map": {"it": "Mappa", "en": "Map"}, "page.gone": {"it": "a", "en": "b"}}\n')
     branch.write_text('TEXTS = {"page.map": {"it": "Mappa", "en": "Map"}, "zz.new": {"it": "Nuovo", "en": "New"}}\n')
     i18n_tools.main(["absorb", "--from", str(branch), "--name", "TEXTS", "--base", str(base)])
     assert i18n.t("zz.new", "en") == "New" and not i18n.has("page.gone")
+    base.write_text('TEXTS = {"page.map": {"it": "Mappa", "en": "Map"}, "page.sectors": {"it": "x", "en": "y"}}\n')
+    i18n_tools.main(["absorb", "--from", str(branch), "--name", "TEXTS", "--base", str(base)])
+    assert not i18n.has("page.sectors") and i18n.t("page.map", "it") == "Mappa"  # dropped by the branch: removed
+    assert "page.sectors" not in {key_of(m.id) for m in read_catalogue("en", scratch_locales)}
     branch.write_text('TEXTS = {"zz.half": {"it": "Solo italiano", "en": ""}}\n')
     with pytest.raises(SystemExit, match="zz.half: no 'en' text"):
         i18n_tools.main(["absorb", "--from", str(branch), "--name", "TEXTS"])
