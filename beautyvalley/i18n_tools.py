@@ -7,6 +7,10 @@
         three-way merge: only the entries that differ from the same dict in the base file are written,
         and the keys the base has and FILE dropped are removed (e.g. the i18n.py of a branch that still
         has the TEXTS dict, against the merge base: `git show B:beautyvalley/i18n.py > b.py`)
+    python -m beautyvalley.i18n_tools absorb --merge
+        during a `git merge` that conflicts on i18n.py because one side still has the TEXTS dict: resolve
+        i18n.py to the catalogue side's and absorb the other side's TEXTS three-way (as --from/--base with
+        the two sides and their merge base); then `git add beautyvalley/i18n.py beautyvalley/locales`
     python -m beautyvalley.i18n_tools update POT
         add the message ids of a template (`pybabel extract`, see `make messages`) that the catalogues
         lack, untranslated; nothing is ever removed (keys built at run time, e.g. "kind." + code, are
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -161,6 +166,38 @@ def empty_pending(path: Path = I18N_PY) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def absorb_three_way(source: str, name: str, base: str | None, locales: Path | None = None) -> tuple[int, list[str]]:
+    """Absorb the dict `name` of `source`; with a `base` source, only the entries that differ from the
+    base's, and the keys the base has but `source` dropped are removed. Returns (entries written, removed)."""
+    entries, node = dict_literal(source, name)
+    gone: list[str] = []
+    if base is not None:
+        base_entries, _ = dict_literal(base, name)
+        gone = sorted(set(base_entries) - set(entries))
+        if gone:
+            remove(gone, locales)
+        entries = {k: e for k, e in entries.items() if base_entries.get(k) != e}
+    return absorb(entries, locales, comments=section_comments(source, node)), gone
+
+
+def resolve_merge(repo: Path, locales: Path | None = None) -> tuple[int, list[str]]:
+    """For a merge in progress in `repo` whose one side still has i18n.py's TEXTS dict: write the other
+    (catalogue) side's i18n.py into the work tree and absorb the TEXTS side three-way."""
+    rel = "beautyvalley/i18n.py"
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+    base = git("merge-base", "HEAD", "MERGE_HEAD").strip()
+    sides = {rev: git("show", f"{rev}:{rel}") for rev in ("HEAD", "MERGE_HEAD")}
+    old = [rev for rev, src in sides.items() if dict_literal(src, "TEXTS")[1] is not None]
+    if len(old) != 1:
+        raise SystemExit("absorb --merge: expected one side of the merge with i18n.TEXTS and one without")
+    new = "HEAD" if old[0] == "MERGE_HEAD" else "MERGE_HEAD"
+    (repo / rel).write_text(sides[new], encoding="utf-8")
+    return absorb_three_way(sides[old[0]], "TEXTS", git("show", f"{base}:{rel}"), locales)
+
+
 def update(template: Path, locales: Path | None = None) -> list[str]:
     """Add the ids of `template` that the catalogues lack (untranslated); returns the keys added."""
     with template.open("rb") as f:
@@ -195,25 +232,24 @@ def main(argv: list[str] | None = None) -> int:
     a = sub.add_parser("absorb", help=f"move i18n.{PENDING} (or a dict literal of a file) into the catalogues")
     a.add_argument("--from", dest="source", type=Path, help=f"a Python file (default: i18n.py's {PENDING}, emptied after)")
     a.add_argument("--name", default=None, help=f"the dict's name (default {PENDING}; TEXTS for an old i18n.py)")
-    a.add_argument("--base", type=Path, help="only entries that differ from this file's dict of the same name")
+    a.add_argument("--base", type=Path, help="three-way: only what differs from this file's dict of the same name")
+    a.add_argument("--merge", action="store_true", help="resolve a git merge conflict on i18n.py (see above)")
     u = sub.add_parser("update", help="add the ids of a .pot template that the catalogues lack")
     u.add_argument("template", type=Path)
     sub.add_parser("stats", help="messages per language")
     args = parser.parse_args(argv)
 
-    if args.command == "absorb":
+    if args.command == "absorb" and args.merge:
+        n, gone = resolve_merge(I18N_PY.parents[1])
+        print(f"absorbed {n} entries of the TEXTS side, removed {len(gone)} it dropped ({', '.join(gone) or '-'}); "
+              "now: git add beautyvalley/i18n.py beautyvalley/locales")
+    elif args.command == "absorb":
         source_path = args.source or I18N_PY
         name = args.name or PENDING
-        source = source_path.read_text(encoding="utf-8")
-        entries, node = dict_literal(source, name)
-        if args.base:
-            base, _ = dict_literal(args.base.read_text(encoding="utf-8"), name)
-            gone = sorted(set(base) - set(entries))
-            if gone:
-                remove(gone)
-                print(f"removed (in the base, dropped by {source_path.name}): {', '.join(gone)}")
-            entries = {k: e for k, e in entries.items() if base.get(k) != e}
-        n = absorb(entries, comments=section_comments(source, node))
+        base = args.base.read_text(encoding="utf-8") if args.base else None
+        n, gone = absorb_three_way(source_path.read_text(encoding="utf-8"), name, base)
+        if gone:
+            print(f"removed (in the base, dropped by {source_path.name}): {', '.join(gone)}")
         if args.source is None:
             empty_pending()
         print(f"absorbed {n} entries from {source_path.name}:{name}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import string
+import subprocess
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
@@ -237,6 +238,33 @@ def test_absorb_with_a_base_merges_three_ways_and_refuses_a_missing_language(scr
     with pytest.raises(SystemExit, match="zz.half: no 'en' text"):
         i18n_tools.main(["absorb", "--from", str(branch), "--name", "TEXTS"])
     assert not i18n.has("zz.half")
+
+
+def test_absorb_merge_resolves_a_conflict_with_a_branch_that_still_has_the_texts_dict(scratch_locales, tmp_path):
+    repo = tmp_path / "repo"
+    src = repo / "beautyvalley" / "i18n.py"
+    src.parent.mkdir(parents=True)
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       check=True, capture_output=True)
+
+    old = 'TEXTS = {{\n    "page.map": {{"it": "Mappa", "en": "Map"}},\n{}}}\n'
+    git("init", "-q", "-b", "main")
+    src.write_text(old.format('    "page.sectors": {"it": "Settori", "en": "Sectors"},\n'))
+    git("add", "-A"), git("commit", "-qm", "base")
+    git("checkout", "-qb", "texts")  # a branch that adds a text to the dict and drops one
+    src.write_text(old.format('    # ---- zz: a block\n    "zz.added": {"it": "Aggiunto", "en": "Added"},\n'))
+    git("commit", "-qam", "texts")
+    git("checkout", "-q", "main")  # the catalogue side
+    src.write_text("TEXTS_PENDING: dict[str, dict[str, str]] = {}\n")
+    git("commit", "-qam", "catalogue")
+    with pytest.raises(subprocess.CalledProcessError):
+        git("merge", "-q", "texts")  # conflict on i18n.py
+    assert i18n_tools.resolve_merge(repo, scratch_locales) == (1, ["page.sectors"])
+    assert src.read_text() == "TEXTS_PENDING: dict[str, dict[str, str]] = {}\n"
+    assert i18n.t("zz.added", "en") == "Added" and not i18n.has("page.sectors")
+    assert read_catalogue("it", scratch_locales)["zz.added"].user_comments == ["zz: a block"]
 
 
 def test_update_adds_new_template_ids_untranslated_and_removes_nothing(scratch_locales, tmp_path):
