@@ -6,6 +6,7 @@
 #   make build  (re)build data/beautyvalley.duckdb from data/ and data/inbox/
 #   make bench  benchmarks (bench/run.py): prints a table and writes bench/out/results.md
 #   make demo-staff  local OIDC provider + the dashboard with staff sign-in (README "Staff data desk")
+#   make messages  add the t()/tn() keys new in the code to the message catalogues, untranslated (README "Architecture")
 # The venv is refreshed whenever the requirements files or pyproject.toml change (stamp = their sha256);
 # the project itself is installed editable (`pip install --no-deps -e .`: beautyvalley and etl importable anywhere).
 
@@ -25,7 +26,7 @@ PIP_FLAGS  := --disable-pip-version-check --no-input
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint build bench demo-staff venv venv-dev chromium pdf-deps clean help
+.PHONY: run test lint build bench demo-staff messages venv venv-dev chromium pdf-deps clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -35,6 +36,7 @@ help:
 	@echo "make build  rebuild $(DB)"
 	@echo "make bench  run the benchmarks (bench/out/results.md)"
 	@echo "make demo-staff  staff sign-in demo: a local OIDC provider and the dashboard (users ada, eve)"
+	@echo "make messages  new t()/tn() keys of the code into beautyvalley/locales/*/LC_MESSAGES/beautyvalley.po"
 
 # --- virtual environment ------------------------------------------------------------
 # venv: runtime packages. The stamp holds the hash of requirements.txt and pyproject.toml; a mismatch reinstalls.
@@ -117,6 +119,17 @@ test: venv-dev chromium pdf-deps lint
 
 bench: venv-dev chromium pdf-deps
 	$(VPY) bench/run.py
+
+# --- message catalogues (README, Architecture: "where a label lives") -------------------------
+# pybabel extract reads the t("key") / tn("key", n) calls of the files babel.cfg names into build/beautyvalley.pot;
+# i18n_tools update adds the keys the catalogues lack, untranslated, to every language (the strict test in
+# tests/test_i18n.py fails until both texts are written). Not `pybabel update`: it would mark obsolete the keys
+# built at run time (f"kind.{code}", column_label(c), ...). No compile step: the app reads the .po files (no .mo).
+messages: venv-dev
+	@mkdir -p build
+	$(VENV)/bin/pybabel --quiet extract -F babel.cfg -k t -k tn:1,1 --no-default-keywords --no-location --omit-header \
+	  -o build/beautyvalley.pot .
+	$(VPY) -m beautyvalley.i18n_tools update build/beautyvalley.pot
 
 clean:
 	rm -rf tests/artifacts bench/out .pytest_cache

@@ -127,7 +127,7 @@ else:
                         delta_color="off" if _delta(row) and row.value == row.previous_value else "normal",
                         chart_data=row.series if len(row.series) >= 2 else None,
                     )
-                    st.caption(t("common.sources" if len(row.sources) > 1 else "common.source") + ": "
+                    st.caption((t("common.sources") if len(row.sources) > 1 else t("common.source")) + ": "
                                + " · ".join(source_line([u], d) for u, d in row.sources))
 
 # ---- province comparison: the table an official asks for first

@@ -77,14 +77,14 @@ def has_staff_controls(at: AppTest) -> bool:
 
 def test_anonymous_visitor_gets_a_sign_in_prompt_and_no_desk(desk):
     at = run_desk({"is_logged_in": False})
-    assert messages.MESSAGES["auth.sign_in"]["it"] in texts(at)
+    assert messages.text("auth.sign_in", "it") in texts(at)
     assert [b.label for b in at.button] == [TEXTS["staff.sign_in"]["it"]]
     assert not has_staff_controls(at)
 
 
 def test_signed_in_user_not_on_the_list_is_not_authorised(desk):
     at = run_desk(signed_in("eve@example.org"), lang="en")
-    assert messages.MESSAGES["auth.not_authorised"]["en"] in texts(at)
+    assert messages.text("auth.not_authorised", "en") in texts(at)
     assert not has_staff_controls(at)
     assert [b.label for b in at.button] == [TEXTS["staff.sign_out"]["en"]]
 
@@ -107,13 +107,13 @@ def test_removal_from_the_list_takes_effect_at_the_next_run(desk):
     assert at.get("file_uploader")
     cfg.staff_file.write_text('[staff]\n"ada@example.org" = "admin"\n')
     at.run()
-    assert not at.get("file_uploader") and messages.MESSAGES["auth.not_authorised"]["it"] in texts(at)
+    assert not at.get("file_uploader") and messages.text("auth.not_authorised", "it") in texts(at)
 
 
 def test_without_sign_in_configured_the_page_says_how_to_enable_it(desk, tmp_path):
     _secrets(tmp_path / "missing.toml")
     at = run_desk(signed_in(ADMIN))
-    assert messages.MESSAGES["auth.not_configured"]["it"].split(".")[0] in texts(at)
+    assert messages.text("auth.not_configured", "it").split(".")[0] in texts(at)
     assert not has_staff_controls(at) and not at.button
 
 
@@ -165,7 +165,7 @@ def test_public_correction_is_stored_verbatim_and_a_figure_needs_a_source(desk):
     at = _form_app(org, "en")
     assert at.expander[0].label == TEXTS["suggest.open"]["en"]
     at = _fill(at, "employees", "77")
-    assert messages.MESSAGES["correction.source_required"]["en"] in plain(at.error[0].value)
+    assert messages.text("correction.source_required", "en") in plain(at.error[0].value)
     assert store.corrections() == []
     at = _fill(at, "name", HOSTILE)
     assert not at.exception and at.success
@@ -183,7 +183,7 @@ def test_correction_form_is_rate_limited_per_session(desk):
         at = _fill(at, "name", f"Nome {i}")
         assert at.success, i
     at = _fill(at, "name", "one too many")
-    assert messages.MESSAGES["correction.rate_limited"]["it"] in plain(at.error[0].value)
+    assert messages.text("correction.rate_limited", "it") in plain(at.error[0].value)
     assert len(store.corrections()) == desk_config.CORRECTIONS_PER_SESSION
 
 
@@ -214,7 +214,7 @@ def test_staff_reject_needs_a_reason(desk):
     [c] = store.corrections("pending")
     at = run_desk(signed_in(ADMIN))
     at.button(key=f"staff_reject_{c['id']}").click().run()
-    assert messages.MESSAGES["correction.reason_required"]["it"] in texts(at)
+    assert messages.text("correction.reason_required", "it") in texts(at)
     at.text_input(key=f"staff_reason_{c['id']}").input("no source")
     at.button(key=f"staff_reject_{c['id']}").click().run()
     [r] = store.corrections()

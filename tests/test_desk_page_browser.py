@@ -115,7 +115,7 @@ def test_anonymous_browser_gets_no_desk(chromium, desk):
     w = Watched(chromium, base)
     try:
         w.open("/staff")
-        assert has_text(w, messages.MESSAGES["auth.sign_in"]["it"])
+        assert has_text(w, messages.text("auth.sign_in", "it"))
         assert w.page.locator("input[type=file]").count() == 0
         assert not has_text(w, it("staff.corrections_header")) and not has_text(w, it("staff.audit_header"))
         assert it("page.staff") not in nav_links(w) and it("page.map") in nav_links(w)
@@ -132,7 +132,7 @@ def test_signed_in_user_not_on_the_list_is_not_authorised(chromium, desk, provid
     try:
         sign_in(w, provider, "eve")
         w.open("/staff")
-        assert has_text(w, messages.MESSAGES["auth.not_authorised"]["it"])
+        assert has_text(w, messages.text("auth.not_authorised", "it"))
         assert w.page.locator("input[type=file]").count() == 0
         assert it("page.staff") not in nav_links(w)
     finally:
