@@ -104,7 +104,7 @@ def timed_build(db: Path, inbox: Path, extra_env: dict | None = None) -> tuple[f
 
 # --------------------------------------------------------------------------- (a) ETL
 
-def part_a(tmp: Path, n_rows: int):
+def part_a(tmp: Path, n_rows: int, compare: str | None = None, repeat: int = 1):
     print(f"(a) ETL: SYNTHETIC {n_rows:,}-row registry export", flush=True)
     import duckdb
     inbox = tmp / "a-inbox"
@@ -124,6 +124,8 @@ def part_a(tmp: Path, n_rows: int):
     bare = statistics.median(reads)
     row("a", f"bare duckdb.read_csv ({n:,} rows, median of 3)", f"{bare:.2f} s")
 
+    if compare:
+        part_compare(tmp, compare, inbox, repeat)
     db = tmp / "a-wh" / "SYNTHETIC_1M.duckdb"
     db.parent.mkdir()
     wall, peak, rc, tail = timed_build(db, inbox)
@@ -150,6 +152,69 @@ def part_a(tmp: Path, n_rows: int):
     dflt = statistics.median(walls)
     row("a", "default build (no inbox; wall incl. interpreter start, median of 3)", f"{dflt:.1f} s", "< 10 s",
         ok(dflt < 10))
+
+
+# --------------------------------------------------------------------------- (a) --compare REV
+
+def stage_build(root: Path, db: Path, inbox: Path) -> dict:
+    """One build by bench/stages.py with `etl` imported from root: wall, CPU, per-stage time and peak RSS."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([PY, str(BENCH / "stages.py"), "--root", str(root), "--db", str(db), "--inbox", str(inbox)],
+                       cwd=root, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"build at {root} failed: {(r.stdout + r.stderr)[-400:]}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    with __import__("duckdb").connect(str(db), read_only=True) as c:
+        out["accounting"] = c.execute("SELECT rows_in, rows_loaded, rows_merged, rows_rejected FROM meta.load_files "
+                                      "WHERE role = 'inbox'").fetchone()
+    db.unlink()
+    return out
+
+
+def checkout(rev: str, dest: Path) -> Path:
+    """The tree of rev (git archive: nothing is written to the repository)."""
+    dest.mkdir(parents=True)
+    arc = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=arc.stdout, check=True)
+    return dest
+
+
+def part_compare(tmp: Path, rev: str, inbox: Path, repeat: int) -> None:
+    """The same SYNTHETIC file built by the code at rev and by today's code, alternating which goes
+    first; medians of `repeat` builds each. Ratios today / rev."""
+    sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    old_root = checkout(rev, tmp / f"rev-{sha}")
+    runs: dict[str, list[dict]] = {"rev": [], "today": []}
+    for i in range(repeat):
+        order = [("rev", old_root), ("today", REPO)]
+        for side, root in (order if i % 2 == 0 else order[::-1]):
+            runs[side].append(stage_build(root, tmp / f"cmp-{side}-{i}" / "w.duckdb", inbox))
+            print(f"    {side} build {i + 1}: {runs[side][-1]['wall_s']:.1f} s, {runs[side][-1]['peak_mb']:,.0f} MB, "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+    med = {side: {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "cpu_s", "peak_mb")}
+           for side, rs in runs.items()}
+    same = runs["rev"][0]["accounting"] == runs["today"][0]["accounting"]
+    row("a", f"--compare {sha}: rows in / loaded / merged / rejected, {sha} vs today",
+        " / ".join(f"{x:,}" for x in runs["rev"][0]["accounting"]) + " vs "
+        + " / ".join(f"{x:,}" for x in runs["today"][0]["accounting"]), "same", ok(same))
+    for key, what in (("wall_s", "build wall time"), ("cpu_s", "build CPU time (all threads)"),
+                      ("peak_mb", "build peak RSS")):
+        unit = "MB" if key == "peak_mb" else "s"
+        ratio = med["today"][key] / med["rev"][key]
+        row("a", f"--compare {sha}: {what}, {sha} vs today (median of {repeat})",
+            f"{med['rev'][key]:,.1f} {unit} vs {med['today'][key]:,.1f} {unit} = {ratio:.2f}x", "<= 1.00x (no slowdown)",
+            ok(ratio <= 1.0))
+    for stage in runs["today"][0]["stages"]:
+        if stage not in runs["rev"][0]["stages"]:
+            continue
+        vals = {side: (statistics.median(r["stages"][stage]["s"] for r in rs),
+                       statistics.median(r["stages"][stage]["peak_mb"] or 0 for r in rs)) for side, rs in runs.items()}
+        if max(vals["rev"][0], vals["today"][0]) < 1:
+            continue
+        row("a", f"--compare {sha}: stage {stage}, {sha} vs today (s; peak MB)",
+            f"{vals['rev'][0]:.1f} vs {vals['today'][0]:.1f} s; {vals['rev'][1]:,.0f} vs {vals['today'][1]:,.0f} MB")
+    row("a", "--compare: load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}")
 
 
 # --------------------------------------------------------------------------- (b) page reruns
@@ -555,6 +620,9 @@ def main() -> int:
     ap.add_argument("--parts", default="a,b,c,d,e,f")
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the SYNTHETIC export (a)")
     ap.add_argument("--orgs", type=int, default=100_000, help="SYNTHETIC organisations (b)")
+    ap.add_argument("--compare", metavar="REV", help="(a) also build the same file with the code at git revision REV "
+                    "and today's code, in the same run (e.g. 078218e, before issue 9's merge)")
+    ap.add_argument("--repeat", type=int, default=1, help="builds per side for --compare (alternating order)")
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
@@ -574,7 +642,7 @@ def main() -> int:
         for p in parts:
             try:
                 if p == "a":
-                    part_a(tmp, args.rows)
+                    part_a(tmp, args.rows, args.compare, args.repeat)
                 elif p == "b":
                     part_b(tmp, args.orgs)
                 elif p == "c":
