@@ -217,6 +217,96 @@ def part_compare(tmp: Path, rev: str, inbox: Path, repeat: int) -> None:
     row("a", "--compare: load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}")
 
 
+# --------------------------------------------------------------------------- scale curve (issue 15 target 2)
+
+def bare_read(path: Path, times: int = 3) -> float:
+    import duckdb
+    reads = []
+    for _ in range(times):
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        con.read_csv(str(path), sep=";").to_table("t")
+        reads.append(time.perf_counter() - t0)
+        con.close()
+    return statistics.median(reads)
+
+
+def part_scale(tmp: Path, sizes: list[int]) -> None:
+    """The same build at each size: wall and CPU time per row, peak RSS; table and SVG in bench/out."""
+    print(f"(scale) SYNTHETIC builds at {', '.join(f'{n:,}' for n in sizes)} rows", flush=True)
+    points = []
+    for n in sizes:
+        inbox = tmp / f"scale-{n}"
+        path = synthetic.write_registry(inbox / f"SYNTHETIC_registry_{n}.csv", n)
+        bare = bare_read(path, 3 if n <= 1_000_000 else 1)
+        r = stage_build(REPO, tmp / f"scale-wh-{n}" / "w.duckdb", inbox)
+        path.unlink()
+        points.append({"rows": n, "bare_s": bare, "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_mb": r["peak_mb"],
+                       "load": os.getloadavg()[0]})
+        row("scale", f"{n:,} rows: bare read / build wall / build CPU / peak RSS (load {points[-1]['load']:.1f})",
+            f"{bare:.2f} s / {r['wall_s']:.1f} s / {r['cpu_s']:.1f} s / {r['peak_mb']:,.0f} MB", "< 1536 MB",
+            ok(r["peak_mb"] < 1536))
+        row("scale", f"{n:,} rows: per 1,000 rows (wall / CPU)",
+            f"{r['wall_s'] / n * 1000 * 1000:.0f} / {r['cpu_s'] / n * 1000 * 1000:.0f} ms")
+    base = next((p for p in points if p["rows"] == 1_000_000), None)
+    for p in points:
+        if base and p["rows"] > base["rows"]:
+            k = p["rows"] / base["rows"]
+            goal = 5.5 * k / 5
+            for key in ("wall_s", "cpu_s"):
+                ratio = p[key] / base[key]
+                row("scale", f"{p['rows']:,} vs 1,000,000 rows: build {key[:-2]} time ratio", f"{ratio:.2f}x",
+                    f"<= {goal:.1f}x", ok(ratio <= goal))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "scale.json").write_text(json.dumps(points, indent=1), encoding="utf-8")
+    (OUT / "scale.svg").write_text(scale_svg(points), encoding="utf-8")
+    print(f"  scale curve: {OUT / 'scale.svg'}", flush=True)
+
+
+def scale_svg(points: list[dict]) -> str:
+    """A small hand-written SVG: CPU and wall seconds per 1,000 rows (left axis) and peak RSS (right axis)
+    against rows (log scale). No plotting library needed."""
+    import math
+    w, h, left, right, top, bottom = 520, 300, 60, 60, 30, 50
+    xs = [math.log10(p["rows"]) for p in points]
+    x0, x1 = (min(xs) - 0.15, max(xs) + 0.15) if points else (0, 1)
+    per = [(p["cpu_s"] / p["rows"] * 1e6, p["wall_s"] / p["rows"] * 1e6) for p in points]
+    ymax = max([v for pr in per for v in pr] + [1]) * 1.15
+    mmax = max([p["peak_mb"] for p in points] + [1536]) * 1.1
+    sx = lambda x: left + (x - x0) / (x1 - x0) * (w - left - right)  # noqa: E731
+    sy = lambda y: h - bottom - y / ymax * (h - top - bottom)  # noqa: E731
+    sm = lambda m: h - bottom - m / mmax * (h - top - bottom)  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="{w / 2}" y="16" text-anchor="middle" font-size="12">SYNTHETIC build: cost per 1,000 rows and peak memory</text>',
+           f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{w - right}" y1="{top}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{sm(1536):.1f}" x2="{w - right}" y2="{sm(1536):.1f}" stroke="#d62728" stroke-dasharray="4 3"/>',
+           f'<text x="{w - right - 4}" y="{sm(1536) - 4:.1f}" text-anchor="end" fill="#d62728">1,536 MB goal</text>']
+    for p, x in zip(points, xs):
+        out.append(f'<text x="{sx(x):.1f}" y="{h - bottom + 16}" text-anchor="middle">{p["rows"]:,}</text>')
+    out.append(f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">rows (log scale)</text>')
+    for k in range(5):
+        v = ymax * k / 4
+        out.append(f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{v:.0f}</text>')
+        m = mmax * k / 4
+        out.append(f'<text x="{w - right + 6}" y="{sm(m) + 4:.1f}">{m:,.0f}</text>')
+    out.append(f'<text x="14" y="{(top + h - bottom) / 2}" transform="rotate(-90 14 {(top + h - bottom) / 2})" '
+               'text-anchor="middle">ms per 1,000 rows</text>')
+    out.append(f'<text x="{w - 8}" y="{(top + h - bottom) / 2}" transform="rotate(90 {w - 8} {(top + h - bottom) / 2})" '
+               'text-anchor="middle">peak RSS (MB)</text>')
+    series = [("CPU", [c for c, _ in per], sy, "#1f77b4"), ("wall", [wl for _, wl in per], sy, "#ff7f0e"),
+              ("peak MB", [p["peak_mb"] for p in points], sm, "#2ca02c")]
+    for i, (label, vals, scale, colour) in enumerate(series):
+        pts = " ".join(f"{sx(x):.1f},{scale(v):.1f}" for x, v in zip(xs, vals))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        out += [f'<circle cx="{sx(x):.1f}" cy="{scale(v):.1f}" r="3" fill="{colour}"/>' for x, v in zip(xs, vals)]
+        out.append(f'<text x="{left + 8 + 80 * i}" y="{top + 12}" fill="{colour}">{label}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 # --------------------------------------------------------------------------- (b) page reruns
 
 PAGE_FILES = ["overview", "map", "sectors", "benchmarks", "explore", "sources"]
@@ -623,6 +713,7 @@ def main() -> int:
     ap.add_argument("--compare", metavar="REV", help="(a) also build the same file with the code at git revision REV "
                     "and today's code, in the same run (e.g. 078218e, before issue 9's merge)")
     ap.add_argument("--repeat", type=int, default=1, help="builds per side for --compare (alternating order)")
+    ap.add_argument("--scale-rows", default="100000,1000000,5000000", help="sizes for --parts scale")
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
@@ -651,6 +742,8 @@ def main() -> int:
                     part_d(tmp, args.sessions, args.seconds)
                 elif p == "e":
                     part_e(tmp)
+                elif p == "scale":
+                    part_scale(tmp, [int(x) for x in args.scale_rows.split(",")])
                 elif p == "f":
                     part_f(tmp, row, ok, n_sites=args.orgs)
             except Exception as exc:  # noqa: BLE001 - a failed part is reported, the others still run
