@@ -17,6 +17,10 @@ labelled SYNTHETIC, and never touches data/beautyvalley.duckdb. All traffic stay
      wall time incl. interpreter start; and in-process with the query caches cleared) (goal < 3 s)
   f  competence finder: search on a SYNTHETIC 100,000-site warehouse, DuckDB vs pandas
      (goal < 150 ms median; bench/capability_search.py)
+  scale  the same build at --scale-rows sizes (issue 15 target 2): time per row, peak RSS; table and
+     bench/out/scale.svg
+  a with --compare REV [--repeat N]: the same file also built by the code at REV, alternating with today's
+     (wall, CPU, peak RSS and per-stage ratios; issue 9's "no slowdown of the 1M-row build")
 """
 from __future__ import annotations
 
