@@ -17,6 +17,10 @@ labelled SYNTHETIC, and never touches data/beautyvalley.duckdb. All traffic stay
      wall time incl. interpreter start; and in-process with the query caches cleared) (goal < 3 s)
   f  competence finder: search on a SYNTHETIC 100,000-site warehouse, DuckDB vs pandas
      (goal < 150 ms median; bench/capability_search.py)
+  scale  the same build at --scale-rows sizes (issue 15 target 2): time per row, peak RSS; table and
+     bench/out/scale.svg
+  a with --compare REV [--repeat N]: the same file also built by the code at REV, alternating with today's
+     (wall, CPU, peak RSS and per-stage ratios; issue 9's "no slowdown of the 1M-row build")
 """
 from __future__ import annotations
 
@@ -104,7 +108,7 @@ def timed_build(db: Path, inbox: Path, extra_env: dict | None = None) -> tuple[f
 
 # --------------------------------------------------------------------------- (a) ETL
 
-def part_a(tmp: Path, n_rows: int):
+def part_a(tmp: Path, n_rows: int, compare: str | None = None, repeat: int = 1):
     print(f"(a) ETL: SYNTHETIC {n_rows:,}-row registry export", flush=True)
     import duckdb
     inbox = tmp / "a-inbox"
@@ -124,6 +128,8 @@ def part_a(tmp: Path, n_rows: int):
     bare = statistics.median(reads)
     row("a", f"bare duckdb.read_csv ({n:,} rows, median of 3)", f"{bare:.2f} s")
 
+    if compare:
+        part_compare(tmp, compare, inbox, repeat)
     db = tmp / "a-wh" / "SYNTHETIC_1M.duckdb"
     db.parent.mkdir()
     wall, peak, rc, tail = timed_build(db, inbox)
@@ -150,6 +156,159 @@ def part_a(tmp: Path, n_rows: int):
     dflt = statistics.median(walls)
     row("a", "default build (no inbox; wall incl. interpreter start, median of 3)", f"{dflt:.1f} s", "< 10 s",
         ok(dflt < 10))
+
+
+# --------------------------------------------------------------------------- (a) --compare REV
+
+def stage_build(root: Path, db: Path, inbox: Path) -> dict:
+    """One build by bench/stages.py with `etl` imported from root: wall, CPU, per-stage time and peak RSS."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run([PY, str(BENCH / "stages.py"), "--root", str(root), "--db", str(db), "--inbox", str(inbox)],
+                       cwd=root, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"build at {root} failed: {(r.stdout + r.stderr)[-400:]}")
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    with __import__("duckdb").connect(str(db), read_only=True) as c:
+        out["accounting"] = c.execute("SELECT rows_in, rows_loaded, rows_merged, rows_rejected FROM meta.load_files "
+                                      "WHERE role = 'inbox'").fetchone()
+    db.unlink()
+    return out
+
+
+def checkout(rev: str, dest: Path) -> Path:
+    """The tree of rev (git archive: nothing is written to the repository)."""
+    dest.mkdir(parents=True)
+    arc = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=arc.stdout, check=True)
+    return dest
+
+
+def part_compare(tmp: Path, rev: str, inbox: Path, repeat: int) -> None:
+    """The same SYNTHETIC file built by the code at rev and by today's code, alternating which goes
+    first; medians of `repeat` builds each. Ratios today / rev."""
+    sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", rev], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    old_root = checkout(rev, tmp / f"rev-{sha}")
+    runs: dict[str, list[dict]] = {"rev": [], "today": []}
+    for i in range(repeat):
+        order = [("rev", old_root), ("today", REPO)]
+        for side, root in (order if i % 2 == 0 else order[::-1]):
+            runs[side].append(stage_build(root, tmp / f"cmp-{side}-{i}" / "w.duckdb", inbox))
+            print(f"    {side} build {i + 1}: {runs[side][-1]['wall_s']:.1f} s, {runs[side][-1]['peak_mb']:,.0f} MB, "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+    med = {side: {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "cpu_s", "peak_mb")}
+           for side, rs in runs.items()}
+    same = runs["rev"][0]["accounting"] == runs["today"][0]["accounting"]
+    row("a", f"--compare {sha}: rows in / loaded / merged / rejected, {sha} vs today",
+        " / ".join(f"{x:,}" for x in runs["rev"][0]["accounting"]) + " vs "
+        + " / ".join(f"{x:,}" for x in runs["today"][0]["accounting"]), "same", ok(same))
+    for key, what in (("wall_s", "build wall time"), ("cpu_s", "build CPU time (all threads)"),
+                      ("peak_mb", "build peak RSS")):
+        unit = "MB" if key == "peak_mb" else "s"
+        ratio = med["today"][key] / med["rev"][key]
+        row("a", f"--compare {sha}: {what}, {sha} vs today (median of {repeat})",
+            f"{med['rev'][key]:,.1f} {unit} vs {med['today'][key]:,.1f} {unit} = {ratio:.2f}x", "<= 1.00x (no slowdown)",
+            ok(ratio <= 1.0))
+    for stage in runs["today"][0]["stages"]:
+        if stage not in runs["rev"][0]["stages"]:
+            continue
+        vals = {side: (statistics.median(r["stages"][stage]["s"] for r in rs),
+                       statistics.median(r["stages"][stage]["peak_mb"] or 0 for r in rs)) for side, rs in runs.items()}
+        if max(vals["rev"][0], vals["today"][0]) < 1:
+            continue
+        row("a", f"--compare {sha}: stage {stage}, {sha} vs today (s; peak MB)",
+            f"{vals['rev'][0]:.1f} vs {vals['today'][0]:.1f} s; {vals['rev'][1]:,.0f} vs {vals['today'][1]:,.0f} MB")
+    row("a", "--compare: load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}")
+
+
+# --------------------------------------------------------------------------- scale curve (issue 15 target 2)
+
+def bare_read(path: Path, times: int = 3) -> float:
+    import duckdb
+    reads = []
+    for _ in range(times):
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        con.read_csv(str(path), sep=";").to_table("t")
+        reads.append(time.perf_counter() - t0)
+        con.close()
+    return statistics.median(reads)
+
+
+def part_scale(tmp: Path, sizes: list[int]) -> None:
+    """The same build at each size: wall and CPU time per row, peak RSS; table and SVG in bench/out."""
+    print(f"(scale) SYNTHETIC builds at {', '.join(f'{n:,}' for n in sizes)} rows", flush=True)
+    points = []
+    for n in sizes:
+        inbox = tmp / f"scale-{n}"
+        path = synthetic.write_registry(inbox / f"SYNTHETIC_registry_{n}.csv", n)
+        bare = bare_read(path, 3 if n <= 1_000_000 else 1)
+        r = stage_build(REPO, tmp / f"scale-wh-{n}" / "w.duckdb", inbox)
+        path.unlink()
+        points.append({"rows": n, "bare_s": bare, "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_mb": r["peak_mb"],
+                       "load": os.getloadavg()[0]})
+        row("scale", f"{n:,} rows: bare read / build wall / build CPU / peak RSS (load {points[-1]['load']:.1f})",
+            f"{bare:.2f} s / {r['wall_s']:.1f} s / {r['cpu_s']:.1f} s / {r['peak_mb']:,.0f} MB", "< 1536 MB",
+            ok(r["peak_mb"] < 1536))
+        row("scale", f"{n:,} rows: per 1,000 rows (wall / CPU)",
+            f"{r['wall_s'] / n * 1000 * 1000:.0f} / {r['cpu_s'] / n * 1000 * 1000:.0f} ms")
+    base = next((p for p in points if p["rows"] == 1_000_000), None)
+    for p in points:
+        if base and p["rows"] > base["rows"]:
+            k = p["rows"] / base["rows"]
+            goal = 5.5 * k / 5
+            for key in ("wall_s", "cpu_s"):
+                ratio = p[key] / base[key]
+                row("scale", f"{p['rows']:,} vs 1,000,000 rows: build {key[:-2]} time ratio", f"{ratio:.2f}x",
+                    f"<= {goal:.1f}x", ok(ratio <= goal))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "scale.json").write_text(json.dumps(points, indent=1), encoding="utf-8")
+    (OUT / "scale.svg").write_text(scale_svg(points), encoding="utf-8")
+    print(f"  scale curve: {OUT / 'scale.svg'}", flush=True)
+
+
+def scale_svg(points: list[dict]) -> str:
+    """A small hand-written SVG: CPU and wall seconds per 1,000 rows (left axis) and peak RSS (right axis)
+    against rows (log scale). No plotting library needed."""
+    import math
+    w, h, left, right, top, bottom = 520, 300, 60, 60, 30, 50
+    xs = [math.log10(p["rows"]) for p in points]
+    x0, x1 = (min(xs) - 0.15, max(xs) + 0.15) if points else (0, 1)
+    per = [(p["cpu_s"] / p["rows"] * 1e6, p["wall_s"] / p["rows"] * 1e6) for p in points]
+    ymax = max([v for pr in per for v in pr] + [1]) * 1.15
+    mmax = max([p["peak_mb"] for p in points] + [1536]) * 1.1
+    sx = lambda x: left + (x - x0) / (x1 - x0) * (w - left - right)  # noqa: E731
+    sy = lambda y: h - bottom - y / ymax * (h - top - bottom)  # noqa: E731
+    sm = lambda m: h - bottom - m / mmax * (h - top - bottom)  # noqa: E731
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="{w / 2}" y="16" text-anchor="middle" font-size="12">SYNTHETIC build: cost per 1,000 rows and peak memory</text>',
+           f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{w - right}" y1="{top}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{sm(1536):.1f}" x2="{w - right}" y2="{sm(1536):.1f}" stroke="#d62728" stroke-dasharray="4 3"/>',
+           f'<text x="{w - right - 4}" y="{sm(1536) - 4:.1f}" text-anchor="end" fill="#d62728">1,536 MB goal</text>']
+    for p, x in zip(points, xs):
+        out.append(f'<text x="{sx(x):.1f}" y="{h - bottom + 16}" text-anchor="middle">{p["rows"]:,}</text>')
+    out.append(f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">rows (log scale)</text>')
+    for k in range(5):
+        v = ymax * k / 4
+        out.append(f'<text x="{left - 6}" y="{sy(v) + 4:.1f}" text-anchor="end">{v:.0f}</text>')
+        m = mmax * k / 4
+        out.append(f'<text x="{w - right + 6}" y="{sm(m) + 4:.1f}">{m:,.0f}</text>')
+    out.append(f'<text x="14" y="{(top + h - bottom) / 2}" transform="rotate(-90 14 {(top + h - bottom) / 2})" '
+               'text-anchor="middle">ms per 1,000 rows</text>')
+    out.append(f'<text x="{w - 8}" y="{(top + h - bottom) / 2}" transform="rotate(90 {w - 8} {(top + h - bottom) / 2})" '
+               'text-anchor="middle">peak RSS (MB)</text>')
+    series = [("CPU", [c for c, _ in per], sy, "#1f77b4"), ("wall", [wl for _, wl in per], sy, "#ff7f0e"),
+              ("peak MB", [p["peak_mb"] for p in points], sm, "#2ca02c")]
+    for i, (label, vals, scale, colour) in enumerate(series):
+        pts = " ".join(f"{sx(x):.1f},{scale(v):.1f}" for x, v in zip(xs, vals))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        out += [f'<circle cx="{sx(x):.1f}" cy="{scale(v):.1f}" r="3" fill="{colour}"/>' for x, v in zip(xs, vals)]
+        out.append(f'<text x="{left + 8 + 80 * i}" y="{top + 12}" fill="{colour}">{label}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 # --------------------------------------------------------------------------- (b) page reruns
@@ -555,6 +714,10 @@ def main() -> int:
     ap.add_argument("--parts", default="a,b,c,d,e,f")
     ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the SYNTHETIC export (a)")
     ap.add_argument("--orgs", type=int, default=100_000, help="SYNTHETIC organisations (b)")
+    ap.add_argument("--compare", metavar="REV", help="(a) also build the same file with the code at git revision REV "
+                    "and today's code, in the same run (e.g. 078218e, before issue 9's merge)")
+    ap.add_argument("--repeat", type=int, default=1, help="builds per side for --compare (alternating order)")
+    ap.add_argument("--scale-rows", default="100000,1000000,5000000", help="sizes for --parts scale")
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     args = ap.parse_args()
@@ -574,7 +737,7 @@ def main() -> int:
         for p in parts:
             try:
                 if p == "a":
-                    part_a(tmp, args.rows)
+                    part_a(tmp, args.rows, args.compare, args.repeat)
                 elif p == "b":
                     part_b(tmp, args.orgs)
                 elif p == "c":
@@ -583,6 +746,8 @@ def main() -> int:
                     part_d(tmp, args.sessions, args.seconds)
                 elif p == "e":
                     part_e(tmp)
+                elif p == "scale":
+                    part_scale(tmp, [int(x) for x in args.scale_rows.split(",")])
                 elif p == "f":
                     part_f(tmp, row, ok, n_sites=args.orgs)
             except Exception as exc:  # noqa: BLE001 - a failed part is reported, the others still run

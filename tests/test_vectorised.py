@@ -100,3 +100,21 @@ def test_parse_urls_column_matches_parse_url():
         urls, msgs = parse_urls_column(s)
         assert list(zip(urls, msgs)) == [parse_url(v) for v in URL_SAMPLES]
     assert parse_urls_column(pd.Series(["www.foo.it"], dtype=object))[0][0] == "https://www.foo.it"
+
+
+def test_source_date_checks_match_scalar_twin():
+    from etl.registry.validation import _source_date_checks, _source_date_checks_scalar
+    values = [None, "2024", "2024-06", "2024-06-30", "2031", "2031-01-01", "2024-6", "24-06-2024", "202", "20245",
+              "2024-06-30x", "n.d.", "", "1999-13", "2026", "2027-02"]
+    sd = pd.Series(values, dtype=object)
+    bad, future = _source_date_checks(sd, 2026)
+    bad_s, future_s = _source_date_checks_scalar(sd, 2026)
+    assert bad.tolist() == bad_s.tolist()
+    assert future.tolist() == future_s.tolist()
+    # written out by hand: shape YYYY, YYYY-MM or YYYY-MM-DD; future = year after 2026
+    assert [v for v, b in zip(values, bad) if b] == ["2024-6", "24-06-2024", "202", "20245", "2024-06-30x", "n.d.", ""]
+    assert [v for v, f in zip(values, future) if f] == ["2031", "2031-01-01", "2027-02"]
+    # Unicode digits go to the scalar twin (Python's \d accepts them)
+    sd_u = pd.Series(["٢٠٢٤", "2024"], dtype=object)
+    assert [x.tolist() for x in _source_date_checks(sd_u, 2026)] == \
+        [x.tolist() for x in _source_date_checks_scalar(sd_u, 2026)]

@@ -251,9 +251,10 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     mapping = {i: s.field for i, s in specs.items() if s.field != "ignore"}
     if "name" not in mapping.values():
         return False
-    quote = arr == 34
-    if quote.any():
-        per_line = np.add.reduceat(quote.astype(np.int64), starts) if len(starts) else np.array([])
+    if b'"' in body:
+        # quotes per line from their positions (no byte-wide integer copy of the file)
+        per_line = np.bincount(np.searchsorted(starts, np.flatnonzero(arr == 34), side="right") - 1,
+                               minlength=len(starts))
         if (per_line % 2).any():
             return False  # a quoted value may span lines: the exact reader handles it
     names = [f"c{i}" for i in range(len(headers))]
@@ -288,8 +289,13 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     table.headers = headers
     _set_specs(table, specs)
     table.lines = (data_lines[has_content] + 1).tolist()
-    mask = pa.array(has_content)
-    table.columns = {f: tbl.column(names[i]).combine_chunks().filter(mask) for i, f in mapped}
+    mask = None if has_content.all() else pa.array(has_content)
+    columns = {}
+    for i, f in mapped:  # one column at a time leaves the read table, so no second copy of it is held
+        c = tbl.column(names[i]).combine_chunks()
+        tbl = tbl.drop_columns([names[i]])
+        columns[f] = c if mask is None else c.filter(mask)
+    table.columns = columns
     _header_notes(table, [], None)
     return True
 

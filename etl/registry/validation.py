@@ -19,7 +19,7 @@ from pyproj import Transformer
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
-from .vectorised import _arrow, clean_texts, parse_numbers, parse_urls_column, parse_vats, string_lengths
+from .vectorised import _arrow, clean_texts, factorize, parse_numbers, parse_urls_column, parse_vats, string_lengths
 from .values import (clean_text, parse_employee_class, parse_kind, parse_number, parse_sede_ul, parse_status,
                      parse_urls, parse_year, split_list, fold)
 
@@ -96,8 +96,8 @@ def _omap(series: pd.Series, fn) -> pd.Series:
 
 def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
     """Apply fn(value) -> (parsed, message) once per distinct value."""
-    codes, uniq = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
-    results = [fn(None if isinstance(v, float) and v != v else v) for v in uniq]
+    codes, uniq = factorize(series)
+    results = [fn(v) for v in uniq]
     parsed = np.empty(len(results), dtype=object)
     parsed[:] = [r[0] for r in results]
     msgs = np.array([r[1] for r in results], dtype=object)
@@ -154,8 +154,11 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     # Place
     comune_raw, prov_raw = safe("comune"), safe("province")
     comune_txt, prov_txt = clean_texts(comune_raw), clean_texts(prov_raw)
-    pair_key = comune_txt.fillna("").str.cat(prov_txt.fillna(""), sep="\x1f").to_numpy(dtype=object)
-    codes_, uniq = pd.factorize(pair_key)
+    # one resolve per distinct comune/province pair (a dictionary lookup on the folded name; rapidfuzz only
+    # for the names it misses), the pairs encoded by Arrow
+    pairs = pc.binary_join_element_wise(pc.fill_null(_arrow(comune_txt), ""), pc.fill_null(_arrow(prov_txt), ""),
+                                        pa.scalar("\x1f", pa.large_string())).dictionary_encode()
+    codes_, uniq = pairs.indices.to_numpy(zero_copy_only=False), pairs.dictionary.to_pylist()
     resolved = [ctx.places.resolve(*((x or None) for x in k.split("\x1f"))) for k in uniq]
     take = lambda attr: pd.Series(np.array([getattr(r, attr) for r in resolved] + [None], dtype=object)[codes_],  # noqa: E731
                                   index=comune_raw.index, dtype=object)
@@ -308,8 +311,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     vocab("cluster_role", CLUSTER_ROLES)
 
     sd = clean_texts(safe("source_date"))
-    bad_sd = sd.notna() & ~sd.fillna("").str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")
-    future_sd = sd.notna() & ~bad_sd & (sd.fillna("").str[:4].map(lambda y: y.isdigit() and int(y) > ctx.today.year))
+    bad_sd, future_sd = _source_date_checks(sd, ctx.today.year)
     warns.add(bad_sd.to_numpy(), "source_date", col("source_date"), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
     warns.add(future_sd.to_numpy(), "source_date", col("source_date"), "date in the future; dropped", "warning")
     out["source_date"] = sd.mask(bad_sd | future_sd)
@@ -326,6 +328,28 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["file", "line", "field", "year", "value"])
     hist = hist[~hist["line"].isin(rejected_lines)].reset_index(drop=True)
     return Validated(rows=out[keep].reset_index(drop=True), rejected=rejected, issues=issues, history=hist)
+
+
+def _source_date_checks(sd: pd.Series, this_year: int) -> tuple[pd.Series, pd.Series]:
+    """(not a date, in the future) for cleaned source dates, on the Arrow column (no Python call per row):
+    a date is YYYY, YYYY-MM or YYYY-MM-DD; in the future when its year is after this year."""
+    a = _arrow(sd)
+    if not pc.all(pc.fill_null(pc.string_is_ascii(a), True)).as_py():
+        return _source_date_checks_scalar(sd, this_year)  # Unicode digits: Python's \d is the reference
+    valid = pc.is_valid(a)
+    shaped = pc.fill_null(pc.match_substring_regex(a, r"^\d{4}(-\d{2}(-\d{2})?)?$"), False)
+    bad = pc.and_(valid, pc.invert(shaped))
+    year = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, a, pa.scalar(None, a.type)), 0, 4), pa.int64())
+    future = pc.fill_null(pc.greater(year, this_year), False)
+    as_series = lambda m: pd.Series(m.to_numpy(zero_copy_only=False), index=sd.index)  # noqa: E731
+    return as_series(bad), as_series(future)
+
+
+def _source_date_checks_scalar(sd: pd.Series, this_year: int) -> tuple[pd.Series, pd.Series]:
+    """Scalar twin of _source_date_checks (Python's re, one call per row): the tests' reference."""
+    bad = sd.notna() & ~sd.fillna("").str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")
+    future = sd.notna() & ~bad & (sd.fillna("").str[:4].map(lambda y: y.isdigit() and int(y) > this_year))
+    return bad.astype(bool), future.astype(bool)
 
 
 def _may_be_class(series: pd.Series) -> bool:
@@ -346,8 +370,8 @@ def _closed_by_name(series: pd.Series) -> pd.Series:
 
 def _employee_classes(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """(min, max, label, message) per row, computed once per distinct value."""
-    codes, uniq = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
-    res = [parse_employee_class(None if isinstance(v, float) and v != v else v) for v in uniq]
+    codes, uniq = factorize(series)
+    res = [parse_employee_class(v) for v in uniq]
     cols = []
     for k in range(4):
         arr = np.empty(len(res) + 1, dtype=object)
@@ -370,6 +394,10 @@ def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: 
     inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
     swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)
     outside = both & ~inside & ~swapped
+    if not (lat.notna() | lon.notna()).any():  # no coordinates in the file: nothing to check
+        out["lat"] = lat
+        out["lon"] = lon
+        return
     pair = pd.Series([f"{a}, {b}" for a, b in zip(lat_raw, lon_raw)], index=lat.index, dtype=object)  # as written
     warns.add(swapped.to_numpy(), "lat", pair, "latitude and longitude look swapped; dropped, the site is placed at its comune centroid", "warning")
     warns.add(outside.to_numpy(), "lat", pair, "coordinates outside Italy; dropped, the site is placed at its comune centroid", "warning")

@@ -23,6 +23,17 @@ def _arrow(series: pd.Series) -> pa.Array:
     return pa.array(series.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 
 
+def factorize(series: pd.Series) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) with missing values as one distinct None, like
+    pd.factorize(..., use_na_sentinel=False) in order of first appearance; an Arrow-backed column is
+    encoded by Arrow (no Python string per row, only one per distinct value)."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        enc = _arrow(series).dictionary_encode(null_encoding="encode")
+        return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
+    codes, uniq = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, [None if isinstance(v, float) and v != v else v for v in uniq]
+
+
 def _to_object(arr: pa.Array, index) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
@@ -68,8 +79,8 @@ def parse_numbers(series: pd.Series, *, coordinate: bool = False) -> tuple[pd.Se
     msgs = np.full(len(a), None, dtype=object)
     rest = ~done & pc.is_valid(a).to_numpy(zero_copy_only=False)
     if rest.any():
-        raw = series.to_numpy(dtype=object)
-        codes, uniq = pd.factorize(raw[rest], use_na_sentinel=True)
+        raw = pc.filter(_arrow(series), pa.array(rest)).to_numpy(zero_copy_only=False)  # only the unsettled rows
+        codes, uniq = pd.factorize(raw, use_na_sentinel=True)
         parsed = [parse_number(u, coordinate=coordinate) for u in uniq]
         vals = np.array([p[0] if p[0] is not None else np.nan for p in parsed], dtype=float)
         ms = np.array([p[1] for p in parsed], dtype=object)

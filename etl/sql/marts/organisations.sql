@@ -1,16 +1,17 @@
 -- mart.organisations: one row per organisation site, placed on its comune (centroid) unless a source
 -- gave coordinates inside that comune. Ids: the curated org_id, else a slug of name and comune.
-WITH s AS (
+WITH slugged AS (
+    -- the name slug is computed once per site (it is the id's base and the default group)
     SELECT *,
-        coalesce(org_id,
-                 trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
-                 || '-' || coalesce(first_comune_code, 'nd')) AS base_id
+        trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]
+            AS slug
     FROM staging.sites
+), s AS (
+    SELECT *, coalesce(org_id, slug || '-' || coalesce(first_comune_code, 'nd')) AS base_id
+    FROM slugged
 ), vat_groups AS (
     -- sites of one company (same partita IVA: head office and local units) share its group
-    SELECT vat, arg_min(coalesce(group_id,
-        trim(regexp_replace(lower(strip_accents(coalesce(nullif(first_name_key, ''), name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]),
-        first_position) AS vat_group
+    SELECT vat, arg_min(coalesce(group_id, slug), first_position) AS vat_group
     FROM s WHERE vat IN (SELECT vat FROM s WHERE vat IS NOT NULL GROUP BY vat HAVING count(*) > 1)
     GROUP BY vat
 ), ided AS (
@@ -20,7 +21,7 @@ WITH s AS (
 SELECT
     CASE WHEN dup_n = 1 THEN base_id ELSE base_id || '-' || dup_n END AS org_id,
     i.label AS _label,
-    coalesce(i.group_id, i.vat_group, trim(regexp_replace(lower(strip_accents(coalesce(nullif(i.first_name_key, ''), i.name))), '[^a-z0-9]+', '-', 'g'), '-')[:50]) AS group_id,
+    coalesce(i.group_id, i.vat_group, i.slug) AS group_id,
     i.name,
     coalesce(i.kind, 'company') AS kind,
     i.segments,
