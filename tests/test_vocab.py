@@ -49,7 +49,7 @@ def test_the_comuni_mart_has_one_count_column_per_kind(fixture_db):
 
 
 def test_the_registry_parser_and_validation_use_the_same_codes():
-    """etl/registry keeps its own names for now (its owner switches them to etl.vocab); they must agree."""
+    """etl/registry reads its codes from etl.vocab: the parser and validation accept exactly the vocabulary."""
     from etl.registry import validation, values
 
     assert tuple(values.KINDS) == vocab.KINDS

@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
+from .. import vocab as vocabularies
+
 from ..sources import classification
 from .places import PlaceIndex
 from .reading import RawTable
@@ -28,9 +30,9 @@ MAX_EMPLOYEES = 1_000_000
 MAX_REVENUE_EUR = 1e12
 ITALY_BBOX = (35.2, 47.2, 6.5, 18.6)  # lat min, lat max, lon min, lon max
 MAX_OUTSIDE_KM = 2.0
-SITE_TYPES = {"hq", "plant", "office", "lab", "warehouse", "store", "registered_office", "local_unit"}
-FIGURE_SCOPES = {"site", "company", "group"}
-CLUSTER_ROLES = {"founder", "board", "partner"}
+SITE_TYPES = set(vocabularies.SITE_TYPES)  # data/vocabularies.csv
+FIGURE_SCOPES = set(vocabularies.FIGURE_SCOPES)
+CLUSTER_ROLES = set(vocabularies.CLUSTER_ROLES)
 TEXT_FIELDS = ["org_id", "group_id", "address", "note", "checked", "cluster_role_source"]
 _TO_3035 = Transformer.from_crs(4326, 3035, always_xy=True)
 

@@ -10,10 +10,11 @@ from datetime import date
 
 from stdnum.it import codicefiscale, iva
 
+from .. import vocab as vocabularies
+
 UNKNOWN_TOKENS = {"", "n.d.", "nd", "n.d", "n/d", "n/a", "na", "-", "—", "–", "?", "n.a.", "non disponibile", "null", "none"}
 
-KINDS = ["company", "university", "research_centre", "testing_lab", "association", "cluster", "training",
-         "incubator", "public_body"]
+KINDS = list(vocabularies.KINDS)  # data/vocabularies.csv
 _KIND_ALIASES = {
     "company": ["azienda", "impresa", "societa", "company", "firm", "ditta", "business", "impresa privata"],
     "university": ["universita", "university", "ateneo", "dipartimento universitario", "university department",
@@ -245,7 +246,7 @@ def parse_employee_class(text: str | None) -> tuple[int | None, int | None, str 
     return None, None, None, None
 
 
-STATUSES = ["active", "closed", "planned"]
+STATUSES = list(vocabularies.STATUSES)  # data/vocabularies.csv
 _STATUS_WORDS = {
     "active": ["attiva", "attivo", "active", "operativa", "operativo", "in attivita", "registrata", "aperta", "open"],
     "closed": ["cessata", "cessato", "inattiva", "inattivo", "in liquidazione", "liquidazione", "fallita", "fallito",
