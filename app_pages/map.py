@@ -1,13 +1,12 @@
 """Map (Mappa): organisations by kind, comuni choropleth, province borders, selection card."""
 
 import dataclasses
-from functools import partial
 
 import streamlit as st
 
 import pydeck as pdk
 
-from beautyvalley import brief, capability_labels, filters, i18n, maps, provenance, queries, view_state
+from beautyvalley import brief_ui, capability_labels, filters, i18n, maps, provenance, queries, view_state
 from beautyvalley import card as human_card
 from beautyvalley.formatting import card_rows, html_escape, md_escape, selected_org_id
 from beautyvalley.desk import correction_form
@@ -143,16 +142,8 @@ def _comune_brief_button(card: dict) -> None:
     if not card.get("comune_code") or not card.get("province"):
         return  # a site without a comune has no comune brief
     fc = dataclasses.replace(f, provinces=(card["province"],), comuni=(card["comune_code"],))
-    st.download_button(
-        t("card.brief", comune=md_escape(card.get("comune") or card["comune_code"])),
-        partial(brief.build_brief, fc, lang, base_url=view_state.page_url("map")),
-        file_name=brief.file_name(fc, lang),
-        mime="application/pdf",
-        key="dl_card_brief",
-        on_click="ignore",
-        help=t("card.brief_help"),
-        icon=":material/picture_as_pdf:",
-    )
+    brief_ui.brief_button(fc, lang, label=t("card.brief", comune=md_escape(card.get("comune") or card["comune_code"])),
+                          help=t("card.brief_help"), key="dl_card_brief", base_url=view_state.page_url("map"))
 
 
 _SCROLL_TO_CARD = """<script>

@@ -180,15 +180,7 @@ else:
         mime="text/csv", key="dl_prov_indicators", on_click="ignore")
 
 # --- territory brief (PDF): built only when the button is pressed ----------------------
-from beautyvalley import brief  # noqa: E402
+from beautyvalley import brief_ui  # noqa: E402
 
-st.download_button(
-    t("brief.download"),
-    partial(brief.build_brief, f, lang, base_url=filters.permalink(f)),
-    file_name=brief.file_name(f, lang),
-    mime="application/pdf",
-    key="dl_brief",
-    on_click="ignore",
-    help=t("brief.download_help"),
-    icon=":material/picture_as_pdf:",
-)
+brief_ui.brief_button(f, lang, label=t("brief.download"), help=t("brief.download_help"), key="dl_brief",
+                      base_url=filters.permalink(f))

@@ -406,13 +406,8 @@ def _left_align_titles(fig: go.Figure) -> None:
         annotation.update(x=0, xanchor="left", font={"size": 12})
 
 
-def benchmark_bar(
-    df: pd.DataFrame,
-    labels: Mapping[str, str] | None = None,
-    *,
-    fmt: Formatter,
-    latest_only: bool = True,
-) -> go.Figure:
+def benchmark_bar(df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, fmt: Formatter,
+                  latest_only: bool = True) -> go.Figure:
     """Bar chart of ONE metric (rows of ``mart.indicators`` with a single ``metric``).
 
     * Rows are split into facets (stacked subplots, each with its own x axis and a
