@@ -51,14 +51,22 @@ st.dataframe(
 st.caption(i18n.tn("sources.n_sources", src["source_url"].nunique()))
 st.caption(t("sources.licences"))
 
+
+
+def _in_language(frame, text_col: str):
+    """The ETL's rows with their message in the interface language (`etl.<code>`; English without a code)."""
+    return frame.assign(**{text_col: i18n.etl_messages(frame, text_col)}).drop(columns=["code", "params"],
+                                                                             errors="ignore")
+
+
 st.subheader(t("sources.rejected"))
-rej = queries.rejected_rows()
+rej = _in_language(queries.rejected_rows(), "reason")
 st.caption(i18n.tn("sources.rejected_note", len(rej)))
 st.dataframe(rej, hide_index=True, width="stretch",
              column_config={c: i18n.column_label(c) for c in rej.columns})
 
 st.subheader(t("sources.issues"))
-iss = queries.load_issues()
+iss = _in_language(queries.load_issues(), "message")
 st.caption(i18n.tn("sources.issues_note", len(iss)))
 st.dataframe(iss, hide_index=True, width="stretch",
              column_config={c: i18n.column_label(c) for c in iss.columns})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import json
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -194,6 +195,38 @@ def in_language(df: Any, lang: str | None = None, columns: tuple[str, ...] = LOC
 def column_label(column: str, lang: str | None = None) -> str:
     key = f"col.{column}"
     return t(key, lang) if has(key) else column
+
+
+def etl_message(code: str | None, params: str | None, english: str | None, lang: str | None = None) -> str | None:
+    """An ETL message (staging.load_issues / staging.rejected_rows, a desk check) in `lang`: the text
+    `etl.<code>` filled with its JSON `params` (etl/messages.py declares the codes), or the English
+    message for a row without a code, a code without a text or params that do not fit."""
+    if not isinstance(code, str) or not code:
+        return english
+    text = _text(f"etl.{code}", lang or current_language())
+    if not text:
+        return english
+    try:
+        values = json.loads(params) if isinstance(params, str) and params else {}
+        return text.format(**values) if values else text
+    except (ValueError, KeyError, IndexError, TypeError):
+        return english
+
+
+def etl_messages(frame, text_col: str, lang: str | None = None) -> list:
+    """`etl_message` for every row of a frame with `code`, `params` and the English `text_col` (once per
+    distinct message); a frame without codes keeps its English text."""
+    if "code" not in frame.columns:
+        return list(frame[text_col])
+    lang = lang or current_language()
+    seen: dict = {}
+    out = []
+    for code, params, english in zip(frame["code"], frame["params"], frame[text_col]):
+        key = (code, params, english)
+        if key not in seen:
+            seen[key] = etl_message(code, params, english, lang)
+        out.append(seen[key])
+    return out
 
 
 def column_help(column: str, lang: str | None = None) -> str:

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import corrections, durable, paths, schema, vocab
+from . import corrections, durable, messages, paths, schema, vocab
 from .registry import merging
 from .registry.places import PlaceIndex, load_mergers
 from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
-from .registry.validation import Context, Validated, validate
+from .registry.validation import ISSUE_COLS, REJECT_COLS, Context, Validated, validate
 from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
 from .sqlfiles import create_from_frames
 from .sqlfiles import sql as _sql
@@ -263,7 +263,7 @@ def _file_issue_rows(rep: FileReport) -> list[dict]:
               "message": f"{reason}: skipped, not an organisation"} for line, reason in rep.skipped]
     if rep.error:
         rows.append({"file": rep.file, "line": None, "field": None, "value": None, "severity": "error",
-                     "message": f"file could not be read: {rep.error}"})
+                     "message": messages.text("file_unreadable", error=rep.error)})
     return rows
 
 
@@ -424,8 +424,8 @@ def _merge(b: Build) -> None:
     _account(con, b.reports)
     _stage_history(con, b.history)
     b.issues.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
-    rejected = _concat(b.rejected, ["file", "line", "field", "value", "reason"])
-    issues = _concat(b.issues, ["file", "line", "field", "value", "severity", "message"])
+    rejected = messages.with_codes(_concat(b.rejected, REJECT_COLS), "reason")  # code, params of the rows
+    issues = messages.with_codes(_concat(b.issues, ISSUE_COLS), "message")       # validation did not code
     for df in (rejected, issues):
         df["line"] = pd.array(df["line"], dtype="Int64")
         df["value"] = df["value"].map(lambda x: None if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))

@@ -23,7 +23,7 @@ import io
 import os
 from pathlib import Path
 
-from . import durable, paths, schema
+from . import durable, messages, paths, schema
 from .registry import values
 
 VAR_ENV = "BEAUTYVALLEY_VAR"
@@ -165,8 +165,9 @@ def apply(con, reports: list, path: Path | None = None) -> None:
     con.execute("INSERT INTO meta.corrections SELECT * FROM v_corr_list")
     con.unregister("v_corr_list")
     if rejected:
-        con.register("v_corr_rej", pd.DataFrame(rejected))
-        con.execute("INSERT INTO staging.rejected_rows SELECT file, line, field, value, reason FROM v_corr_rej")
+        con.register("v_corr_rej", messages.with_codes(pd.DataFrame(rejected), "reason"))
+        con.execute("INSERT INTO staging.rejected_rows (file, line, field, value, reason, code, params) "
+                    "SELECT file, line, field, value, reason, code, params FROM v_corr_rej")
         con.unregister("v_corr_rej")
     rep.rows_loaded = len(applied)
     rep.rows_rejected = len(rejected)

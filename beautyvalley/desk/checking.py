@@ -27,6 +27,9 @@ def _etl_inputs():
         return _inputs
 
 
+ISSUE_COLUMNS = ["line", "field", "value", "severity", "message", "code", "params"]
+
+
 @dataclass
 class CheckReport:
     file: str                      # inbox/<name>, as the warehouse will name it
@@ -40,7 +43,7 @@ class CheckReport:
     rows_in: int
     rows_rejected: int
     warnings: int
-    issues: pd.DataFrame           # line, field, value, severity, message (errors and warnings)
+    issues: pd.DataFrame           # ISSUE_COLUMNS (errors and warnings; code/params: etl/messages.py)
     rejected: pd.DataFrame         # the rejected input rows as read, with line and reasons
 
     @property
@@ -58,11 +61,11 @@ def check_file(path: Path, inbox_name: str) -> CheckReport:
         _link_sidecar(Path(path), link)
         table, v, rep = read_and_validate(link, ctx, "inbox")
     if table is None:
-        empty = pd.DataFrame(columns=["line", "field", "value", "severity", "message"])
+        empty = pd.DataFrame(columns=ISSUE_COLUMNS)
         return CheckReport(rep.file, rep.error, None, None, None, [], [], list(rep.notes), 0, 0, 0, empty,
                            pd.DataFrame())
     mapping = [(h, table.mapping.get(i)) for i, h in enumerate(table.headers)]
-    issues = v.issues.sort_values(["line", "severity"], kind="stable")[["line", "field", "value", "severity", "message"]]
+    issues = v.issues.sort_values(["line", "severity"], kind="stable")[ISSUE_COLUMNS]
     return CheckReport(rep.file, None, table.sheet, table.encoding, table.delimiter, list(table.headers), mapping,
                        list(rep.notes), rep.rows_in, rep.rows_rejected, rep.warnings, issues.reset_index(drop=True),
                        _rejected_rows(table, v.rejected))

@@ -17,6 +17,7 @@ import shapely
 from pyproj import Transformer
 
 from .. import vocab as vocabularies
+from ..messages import text as msg_text, with_codes
 
 from ..sources import classification
 from .places import PlaceIndex
@@ -48,8 +49,8 @@ class Context:
 @dataclass
 class Validated:
     rows: pd.DataFrame  # typed rows that passed (one per input row, before merging)
-    rejected: pd.DataFrame  # file, line, field, value, reason
-    issues: pd.DataFrame  # file, line, field, value, severity, message
+    rejected: pd.DataFrame  # file, line, field, value, reason, code, params
+    issues: pd.DataFrame  # file, line, field, value, severity, message, code, params
     history: pd.DataFrame | None = None  # file, line, field, year, value: earlier years (AIDA 'Anno - 1', 'Anno - 2')
 
     @property
@@ -57,8 +58,8 @@ class Validated:
         return int(self.rejected["line"].nunique()) if len(self.rejected) else 0
 
 
-ISSUE_COLS = ["file", "line", "field", "value", "severity", "message"]
-REJECT_COLS = ["file", "line", "field", "value", "reason"]
+ISSUE_COLS = ["file", "line", "field", "value", "severity", "message", "code", "params"]
+REJECT_COLS = ["file", "line", "field", "value", "reason", "code", "params"]
 
 
 class _Collector:
@@ -80,7 +81,7 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame(columns=ISSUE_COLS)
-        return pd.concat(self.parts, ignore_index=True)
+        return with_codes(pd.concat(self.parts, ignore_index=True), "message")  # code, params (etl/messages.py)
 
 
 def _series(values) -> pd.Series:
@@ -140,7 +141,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     for f, s in cols.items():
         m = string_lengths(s) > MAX_FIELD_LEN
         if m.any():
-            errors.add(m, f, s, _omap(s, lambda v: f"value too long ({len(v):,} characters; at most {MAX_FIELD_LEN:,})"
+            errors.add(m, f, s, _omap(s, lambda v: msg_text("value_too_long", length=f"{len(v):,}", limit=f"{MAX_FIELD_LEN:,}")
                                                  if isinstance(v, str) else None), "error")
             too_long |= m
     any_too_long = too_long.any()
@@ -150,7 +151,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         return _omap(c.mask(too_long), lambda v: None if isinstance(v, float) and v != v else v) if any_too_long else c
 
     name = clean_texts(safe("name"))
-    errors.add(name.isna().to_numpy() & ~too_long, "name", col("name"), "name is empty", "error")
+    errors.add(name.isna().to_numpy() & ~too_long, "name", col("name"), msg_text("name_empty"), "error")
     out["name"] = name
 
     # Place
@@ -181,7 +182,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     if role == "registry":
         src_missing = _omap(safe("source_url"), lambda v: not parse_urls(v)[0]).to_numpy() & ~too_long
         errors.add(src_missing, "source_url", col("source_url"),
-                   "no http(s) source URL: every registry row needs the page that states it", "error")
+                   msg_text("source_url_missing"), "error")
 
     # Warnings: the value is blanked or corrected, the row kept.
     def number(field_name, lo, hi, integer=False, scale=1.0, target=None, raw=None):
@@ -191,8 +192,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         frac = vals.notna() & integer & (vals % 1 != 0)
         msg = msg.copy()
         if bad_range.any():
-            msg[bad_range] = [f"{v:,.0f} is outside the plausible range {lo:,.0f}–{hi:,.0f}" for v in vals[bad_range]]
-        msg[frac & msg.isna()] = "not a whole number"
+            msg[bad_range] = [msg_text("out_of_range", value=f"{v:,.0f}", lo=f"{lo:,.0f}", hi=f"{hi:,.0f}") for v in vals[bad_range]]
+        msg[frac & msg.isna()] = msg_text("not_whole_number")
         warns.add(msg.notna().to_numpy(), field_name, col(field_name), msg, "warning")
         vals = vals.mask(msg.notna())
         out[target or field_name] = vals
@@ -282,7 +283,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         for p in split_list(v):
             c = ctx.segments.get(fold(p))
             (codes if c else bad).append(c or p)
-        return list(dict.fromkeys(codes)), (f"unknown segment(s) {', '.join(map(repr, bad))}; dropped" if bad else None)
+        return list(dict.fromkeys(codes)), (msg_text("unknown_segment", segments=", ".join(map(repr, bad))) if bad else None)
     seg, segmsg = _map_unique(safe("segment"), seg_fn)
     warns.add(segmsg.notna().to_numpy(), "segment", col("segment"), segmsg, "warning")
     out["segments"] = seg
@@ -292,7 +293,7 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         vals = _map_unique(safe(field_name), lambda v: ((lambda t: t.lower().replace(" ", "_") if t else None)(clean_text(v)), None))[0]
         bad = vals.notna() & ~vals.isin(allowed)
         warns.add(bad.to_numpy(), field_name, col(field_name),
-                  f"not one of {', '.join(sorted(allowed))}; dropped", "warning")
+                  msg_text("not_in_vocabulary", allowed=", ".join(sorted(allowed))), "warning")
         out[field_name] = vals.mask(bad)
     vocab("site_type", SITE_TYPES)
     vocab("figure_scope", FIGURE_SCOPES)
@@ -314,8 +315,8 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
 
     sd = clean_texts(safe("source_date"))
     bad_sd, future_sd = _source_date_checks(sd, ctx.today.year)
-    warns.add(bad_sd.to_numpy(), "source_date", col("source_date"), "not a date (YYYY-MM-DD, YYYY-MM or YYYY); dropped", "warning")
-    warns.add(future_sd.to_numpy(), "source_date", col("source_date"), "date in the future; dropped", "warning")
+    warns.add(bad_sd.to_numpy(), "source_date", col("source_date"), msg_text("source_date_invalid"), "warning")
+    warns.add(future_sd.to_numpy(), "source_date", col("source_date"), msg_text("source_date_future"), "warning")
     out["source_date"] = sd.mask(bad_sd | future_sd)
 
     for f in TEXT_FIELDS:
@@ -323,9 +324,10 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
 
     _coordinates(out, safe("lat"), safe("lon"), col, ctx, warns)
 
-    issues = pd.concat([errors.frame(), warns.frame()], ignore_index=True)
-    rejected_lines = set(errors.frame()["line"]) if len(errors.parts) else set()
-    rejected = errors.frame().rename(columns={"message": "reason"})[REJECT_COLS]
+    err = errors.frame()
+    issues = pd.concat([err, warns.frame()], ignore_index=True)
+    rejected_lines = set(err["line"]) if len(errors.parts) else set()
+    rejected = err.rename(columns={"message": "reason"})[REJECT_COLS]
     keep = ~out["line"].isin(rejected_lines)
     hist = pd.concat(history, ignore_index=True) if history else pd.DataFrame(columns=["file", "line", "field", "year", "value"])
     hist = hist[~hist["line"].isin(rejected_lines)].reset_index(drop=True)
@@ -391,7 +393,7 @@ def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: 
     lat, lon = lat.astype("float64"), lon.astype("float64")
     both = lat.notna() & lon.notna()
     one = lat.notna() ^ lon.notna()
-    warns.add(one.to_numpy(), "lat", col("lat"), "only one of latitude/longitude given; dropped", "warning")
+    warns.add(one.to_numpy(), "lat", col("lat"), msg_text("coordinates_one_missing"), "warning")
     la0, la1, lo0, lo1 = ITALY_BBOX
     inside = both & lat.between(la0, la1) & lon.between(lo0, lo1)
     swapped = both & ~inside & lon.between(la0, la1) & lat.between(lo0, lo1)
@@ -401,8 +403,8 @@ def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: 
         out["lon"] = lon
         return
     pair = pd.Series([f"{a}, {b}" for a, b in zip(lat_raw, lon_raw)], index=lat.index, dtype=object)  # as written
-    warns.add(swapped.to_numpy(), "lat", pair, "latitude and longitude look swapped; dropped, the site is placed at its comune centroid", "warning")
-    warns.add(outside.to_numpy(), "lat", pair, "coordinates outside Italy; dropped, the site is placed at its comune centroid", "warning")
+    warns.add(swapped.to_numpy(), "lat", pair, msg_text("coordinates_swapped"), "warning")
+    warns.add(outside.to_numpy(), "lat", pair, msg_text("coordinates_outside_italy"), "warning")
     ok = inside & out["comune_code"].notna()
     if ok.any():
         idx = np.flatnonzero(ok.to_numpy())
@@ -417,8 +419,7 @@ def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: 
         far[idx] = np.nan_to_num(dist_km, nan=np.inf) > MAX_OUTSIDE_KM
         dist_full = np.full(len(out), np.nan)
         dist_full[idx] = dist_km
-        msgs = pd.Series([f"coordinates are {d:,.1f} km outside the comune; dropped, the site is placed at its comune centroid"
-                          for d in dist_full])
+        msgs = pd.Series([msg_text("coordinates_outside_comune", km=f"{d:,.1f}") for d in dist_full])
         warns.add(far, "lat", pair, msgs, "warning")
         ok = ok & ~far
     out["lat"] = lat.where(ok)
