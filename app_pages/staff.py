@@ -120,10 +120,9 @@ if stored is not None:
         if report.issues.empty:
             st.caption(t("staff.no_issues"))
         else:
-            shown = report.issues.assign(message=i18n.etl_messages(report.issues, "message", lang))
-            table(shown, {"line": t("staff.col_line"), "field": t("staff.col_field"),
-                          "value": t("staff.col_value"), "severity": t("staff.col_severity"),
-                          "message": t("staff.col_message")})
+            table(checking.issues_in_language(report, lang),
+                  {"line": t("staff.col_line"), "field": t("staff.col_field"), "value": t("staff.col_value"),
+                   "severity": t("staff.col_severity"), "message": t("staff.col_message")})
             if lang != "en":
                 st.caption(t("staff.messages_lang"))
         if len(report.rejected):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from beautyvalley import export
+from beautyvalley import export, i18n
 
 _inputs = None
 _inputs_lock = threading.Lock()
@@ -69,6 +69,12 @@ def check_file(path: Path, inbox_name: str) -> CheckReport:
     return CheckReport(rep.file, None, table.sheet, table.encoding, table.delimiter, list(table.headers), mapping,
                        list(rep.notes), rep.rows_in, rep.rows_rejected, rep.warnings, issues.reset_index(drop=True),
                        _rejected_rows(table, v.rejected))
+
+
+def issues_in_language(report: CheckReport, lang: str) -> pd.DataFrame:
+    """The check's issues with each message in `lang` (the text `etl.<code>`; the build's English message
+    for one without a code)."""
+    return report.issues.assign(message=i18n.etl_messages(report.issues, "message", lang))
 
 
 def _link_sidecar(src: Path, link: Path) -> None:
