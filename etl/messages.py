@@ -80,7 +80,24 @@ MESSAGES: dict[str, str] = {
     "correction_too_long": "value longer than {limit} characters",
     "correction_unknown_site": "no site with org_id {org_id!r} in this build",
     "correction_needs_source": "a figure needs a source URL",
-    # build.py (file-level rows)
+    # reading.py (file-level notes) and build.py (file-level rows)
+    "header_below_title": "header found on line {line}; lines above it were skipped",
+    "no_data_rows": "no data rows below the header",
+    "workbook_macros": "the workbook contains macros; they were ignored (only cell values are read)",
+    "merged_cells_filled": "{n} cell(s) filled from a value merged over several rows",
+    "sheet_used": "sheet {sheet!r} used (of {n} sheets)",
+    "columns_not_loaded": "{n} column(s) not recognised and not loaded: {columns}",
+    "extra_cells": "{n} row(s) have more cells than the header (lines {lines}); extra cells ignored",
+    "mixed_encodings": ("mixed encodings: {n} line(s) are not UTF-8 and were read as {encoding} (lines {lines}); "
+                        "the other lines as UTF-8"),
+    "layout_totals": "totals row: skipped, not an organisation",
+    "layout_notes": "notes row: skipped, not an organisation",
+    "layout_section": "section row: skipped, not an organisation",
+    # indicators.py (data/indicators.csv)
+    "field_empty": "{field} is empty",
+    "indicator_duplicate": "duplicate indicator_id",
+    "indicator_unit": "unit must be one of {allowed}",
+    "no_url": "no http(s) URL",
     "file_unreadable": "file could not be read: {error}",
 }
 
@@ -92,12 +109,12 @@ def placeholders(code: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(MESSAGES[code]) if f]
 
 
-def text(code: str, **params) -> str:
+def text(code: str, /, **params) -> str:
     """The English message of `code` (what the `message`/`reason` column holds)."""
     return MESSAGES[code].format(**params)
 
 
-def rendered(code: str, **params) -> dict[str, str]:
+def rendered(code: str, /, **params) -> dict[str, str]:
     """The params as they appear in the English text ({x!r} quoted, format specs applied)."""
     out = {}
     for _, f, spec, conv in string.Formatter().parse(MESSAGES[code]):
