@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -124,7 +124,7 @@ def rendered(code: str, /, **params) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns() -> list[tuple[str, re.Pattern]]:
     pats = []
     for code, tpl in MESSAGES.items():
@@ -134,8 +134,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
             if f:
                 rx += f"(?P<{f}>{_QUOTED})" if conv == "r" else f"(?P<{f}>.+?)"
         pats.append((code, re.compile(rx + r"\Z", re.S)))
-    # a template with fewer placeholders first (the '(closest: …)' variants come before the plain ones anyway:
-    # an anchored match is unique for them)
+    # tried in declaration order: a '(closest: …)' variant is declared before its plain template
     return pats
 
 
