@@ -19,6 +19,7 @@ import re
 import string
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 MESSAGES: dict[str, str] = {
@@ -101,7 +102,7 @@ MESSAGES: dict[str, str] = {
     "file_unreadable": "file could not be read: {error}",
 }
 
-_QUOTED = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_QUOTED = r"(?:'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\")"  # repr of a str
 
 
 def placeholders(code: str) -> list[str]:
@@ -125,27 +126,38 @@ def rendered(code: str, /, **params) -> dict[str, str]:
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern]]:
-    pats = []
+def _patterns() -> list[tuple[str, str, str, re.Pattern]]:
+    """(code, literal head, literal tail, anchored pattern) per template, in declaration order (a
+    '(closest: …)' variant is declared before its plain template); head and tail are a cheap pre-test."""
+    out = []
     for code, tpl in MESSAGES.items():
+        parts = list(string.Formatter().parse(tpl))
         rx = ""
-        for lit, f, _, conv in string.Formatter().parse(tpl):
+        for lit, f, _, conv in parts:
             rx += re.escape(lit)
             if f:
                 rx += f"(?P<{f}>{_QUOTED})" if conv == "r" else f"(?P<{f}>.+?)"
-        pats.append((code, re.compile(rx + r"\Z", re.S)))
-    # tried in declaration order: a '(closest: …)' variant is declared before its plain template
-    return pats
+        head = parts[0][0]
+        tail = parts[-1][0] if parts[-1][1] is None else ""
+        out.append((code, head, tail, re.compile(rx + r"\Z", re.S)))
+    return out
+
+
+@cache
+def _candidates(first: str, last: str) -> list[tuple[str, str, str, re.Pattern]]:
+    """The templates a message beginning with `first` and ending with `last` may match (in order)."""
+    return [p for p in _patterns() if (not p[1] or p[1][0] == first) and (not p[2] or p[2][-1] == last)]
 
 
 def describe(message) -> tuple[str | None, str | None]:
     """(code, params as JSON) of an English message; (None, None) when no template matches."""
-    if not isinstance(message, str):
+    if not isinstance(message, str) or not message:
         return None, None
-    for code, rx in _patterns():
-        m = rx.match(message)
-        if m:
-            return code, json.dumps(m.groupdict(), ensure_ascii=False)
+    for code, head, tail, rx in _candidates(message[0], message[-1]):
+        if message.startswith(head) and message.endswith(tail):
+            m = rx.match(message)
+            if m:
+                return code, json.dumps(m.groupdict(), ensure_ascii=False)
     return None, None
 
 
@@ -158,10 +170,10 @@ def with_codes(frame: pd.DataFrame, text_col: str) -> pd.DataFrame:
         frame["params"] = None
     todo = frame["code"].isna().to_numpy() & frame[text_col].notna().to_numpy()
     if todo.any():
-        uniq = pd.unique(frame.loc[todo, text_col])
-        found = {m: describe(m) for m in uniq}
-        frame.loc[todo, "code"] = frame.loc[todo, text_col].map(lambda m: found[m][0])
-        frame.loc[todo, "params"] = frame.loc[todo, text_col].map(lambda m: found[m][1])
+        idx, uniq = pd.factorize(frame.loc[todo, text_col])
+        found = [describe(m) for m in uniq]
+        frame.loc[todo, "code"] = np.array([f[0] for f in found], dtype=object)[idx]
+        frame.loc[todo, "params"] = np.array([f[1] for f in found], dtype=object)[idx]
     for c in ("code", "params"):
         frame[c] = pd.Series([v if isinstance(v, str) else None for v in frame[c]], index=frame.index, dtype=object)
     return frame
