@@ -111,7 +111,7 @@ if stored is not None:
                     st.rerun()
         if report.notes:
             st.markdown("**" + t("staff.notes") + "**")
-            st.markdown("\n".join("- " + md_escape(n) for n in report.notes))
+            st.markdown("\n".join("- " + md_escape(n) for n in checking.notes_in_language(report, lang)))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("staff.rows_in"), i18n.fmt_int(report.rows_in))
         m2.metric(t("staff.rows_rejected"), i18n.fmt_int(report.rows_rejected))

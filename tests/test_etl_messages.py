@@ -131,3 +131,14 @@ def test_desk_check_of_a_bad_file_shows_italian_in_italian(tmp_path, fixture_db,
     assert english in set(rep.issues["message"])  # the build's own message is unchanged
     assert "'Comune Inesistente' non è un comune della provincia LO" in set(checking.issues_in_language(rep, "it")["message"])
     assert english in set(checking.issues_in_language(rep, "en")["message"])
+
+
+def test_desk_check_notes_follow_the_language(tmp_path, fixture_db, monkeypatch):
+    cfg, store = make_desk(tmp_path, fixture_db, monkeypatch)
+    data = "Elenco soci (SYNTHETIC)\nRagione Sociale;Città;Prov.\nAlfa Test S.r.l.;Crema;CR\n".encode()
+    chk = uploads.check_upload(data, "titolo.csv", cfg)
+    stored = uploads.store_upload(cfg, store, data, chk, EDITOR)
+    rep = checking.check_file(stored.path, stored.inbox_name)
+    assert "header found on line 2; lines above it were skipped" in rep.notes
+    assert "intestazione trovata alla riga 2; le righe sopra sono state saltate" in checking.notes_in_language(rep, "it")
+    assert checking.notes_in_language(rep, "en") == rep.notes

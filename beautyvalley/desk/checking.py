@@ -77,6 +77,13 @@ def issues_in_language(report: CheckReport, lang: str) -> pd.DataFrame:
     return report.issues.assign(message=i18n.etl_messages(report.issues, "message", lang))
 
 
+def notes_in_language(report: CheckReport, lang: str) -> list[str]:
+    """The check's file notes in `lang` (recognised by etl.messages; English for a note without a code)."""
+    from etl import messages
+
+    return [i18n.etl_message(*messages.describe(n), n, lang) for n in report.notes]
+
+
 def _link_sidecar(src: Path, link: Path) -> None:
     """Put the column mapping saved for `src` (its `.mapping.toml` sidecar) next to `link`, if there is one."""
     from etl.registry.reading import sidecar_of
