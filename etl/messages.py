@@ -143,6 +143,9 @@ def _patterns() -> list[tuple[str, str, str, re.Pattern]]:
     return out
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder (json.dumps with options builds one a call)
+
+
 @cache
 def _candidates(first: str, last: str) -> list[tuple[str, str, str, re.Pattern]]:
     """The templates a message beginning with `first` and ending with `last` may match (in order)."""
@@ -157,7 +160,7 @@ def describe(message) -> tuple[str | None, str | None]:
         if message.startswith(head) and message.endswith(tail):
             m = rx.match(message)
             if m:
-                return code, json.dumps(m.groupdict(), ensure_ascii=False)
+                return code, _to_json(m.groupdict())
     return None, None
 
 
