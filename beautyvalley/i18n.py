@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gettext
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -208,9 +209,22 @@ def etl_message(code: str | None, params: str | None, english: str | None, lang:
         return english
     try:
         values = json.loads(params) if isinstance(params, str) and params else {}
+        lang = lang or current_language()
+        values = {k: _etl_number(v, lang) for k, v in values.items()}
         return text.format(**values) if values else text
     except (ValueError, KeyError, IndexError, TypeError):
         return english
+
+
+_ETL_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})*(?:\.(\d+))?")  # a number as the ETL writes it ('1,234.5')
+
+
+def _etl_number(value, lang: str):
+    """A param the ETL wrote as an English number ('1,234.5') in the language's format; other text as is."""
+    m = _ETL_NUMBER.fullmatch(value) if isinstance(value, str) else None
+    if not m:
+        return value
+    return fmt_number(float(value.replace(",", "")), lang, decimals=len(m.group(1) or ""))
 
 
 def etl_messages(frame, text_col: str, lang: str | None = None) -> list:

@@ -142,3 +142,16 @@ def test_desk_check_notes_follow_the_language(tmp_path, fixture_db, monkeypatch)
     assert "header found on line 2; lines above it were skipped" in rep.notes
     assert "intestazione trovata alla riga 2; le righe sopra sono state saltate" in checking.notes_in_language(rep, "it")
     assert checking.notes_in_language(rep, "en") == rep.notes
+
+
+def test_numbers_in_the_params_follow_the_language():
+    english = "1,500,000 is outside the plausible range 0–1,000,000"
+    code, params = messages.describe(english)
+    assert code == "out_of_range"
+    assert i18n.etl_message(code, params, english, "it") == "1.500.000 è fuori dall'intervallo plausibile 0–1.000.000"
+    assert i18n.etl_message(code, params, english, "en") == english
+    km = messages.text("coordinates_outside_comune", km="12.5")
+    assert "a 12,5 km fuori dal comune" in i18n.etl_message(*messages.describe(km), km, "it")
+    # a value as written (quoted) is never reformatted
+    vat = "'12345678901' is not a valid partita IVA (checksum or length); dropped"
+    assert i18n.etl_message(*messages.describe(vat), vat, "it") == VAT_IT
