@@ -153,6 +153,13 @@ def test_object_storage_locations_are_the_export_names_under_the_prefix(replica)
             check_base(bad)
 
 
+def test_a_bad_prefix_on_the_command_line_exits_2_and_writes_nothing(replica, tmp_path):
+    pq, _ = replica
+    r = _cli("replica", "--parquet", str(pq), "--out", str(tmp_path / "v.duckdb"), "--base", "s3://b/x'); --")
+    assert r.returncode == 2 and "--base" in r.stderr
+    assert not list(tmp_path.iterdir())
+
+
 def _hostile_export(pq: Path, tmp_path: Path, **change) -> Path:
     manifest = json.loads((pq / "manifest.json").read_text(encoding="utf-8"))
     manifest["tables"][0].update(change)
