@@ -44,6 +44,7 @@ class Exported:
     table: str
     file: str  # relative to the export folder, forward slashes
     rows: int
+    columns: tuple[tuple[str, str], ...] = ()  # (name, DuckDB type) in the warehouse
 
 
 def _relative(schema: str, table: str) -> str:
@@ -64,10 +65,10 @@ def export_parquet(db: Path, out_dir: Path) -> list[Exported]:
         for schema, table in wanted:
             rel = _relative(schema, table)
             (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            rel_ = con.table(f"{schema}.{table}")  # names from the catalogue (or the fixed list above)
-            rel_.write_parquet(str(out_dir / rel))
+            data = con.table(f"{schema}.{table}")  # names from the catalogue (or the fixed list above)
+            data.write_parquet(str(out_dir / rel))
             rows = con.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchall()[0][0]
-            columns[f"{schema}.{table}"] = [[c, str(t)] for c, t in zip(rel_.columns, rel_.types)]
+            columns[f"{schema}.{table}"] = [[c, str(t)] for c, t in zip(data.columns, data.types)]
             done.append(Exported(schema, table, rel, int(rows)))
         run = con.execute("SELECT run_id, build_id FROM meta.load_runs "
                           "ORDER BY coalesce(finished, started) DESC NULLS LAST LIMIT 1").fetchall()
@@ -103,7 +104,8 @@ def read_manifest(parquet_dir: Path) -> list[Exported]:
         if not (parquet_dir / file).is_file():
             raise ReplicaError(f"{parquet_dir / file}: listed in the manifest but missing")
         seen.add((schema, table))
-        out.append(Exported(schema, table, file, int(t.get("rows", 0))))
+        cols = tuple((str(c), str(ty)) for c, ty in t.get("columns", []))
+        out.append(Exported(schema, table, file, int(t.get("rows", 0)), cols))
     if not any(e.schema == "mart" for e in out):
         raise ReplicaError(f"{path}: no mart table listed")
     return out
@@ -147,7 +149,21 @@ def build_views(parquet_dir: Path, out: Path, base: str | None = None) -> list[E
                     con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_literal(local[name])})")
                 else:
                     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_literal(where[name])})")
+            _check_types(con, tables)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return tables
+
+
+def _check_types(con, tables: list[Exported]) -> None:
+    """Every view and copied table has the warehouse's columns and types (Parquet cannot hold some, e.g.
+    HUGEINT, which DuckDB writes as DOUBLE): a difference is refused rather than served."""
+    for e in tables:
+        got = tuple((str(c), str(t)) for c, t in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [e.schema, e.table]).fetchall())
+        if e.columns and got != e.columns:
+            diff = [f"{a} != {b}" for a, b in zip(got, e.columns) if a != b] or ["column count"]
+            raise ReplicaError(f"{e.schema}.{e.table}: the Parquet columns differ from the warehouse's: "
+                               + "; ".join(diff[:3]))
