@@ -1,4 +1,4 @@
-"""Command line: python -m etl build | validate | export | coverage | docs.
+"""Command line: python -m etl build | validate | export | replica | coverage | docs.
 
 Exit codes: 0 success; 1 an input file could not be read at all (build, validate), a row would be
 rejected (validate) or a check failed (build: the previous warehouse stays in service); 2 bad arguments.
@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write every mart table as Parquet")
     e.add_argument("--parquet", type=Path, required=True, metavar="DIR")
     e.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
+    r = sub.add_parser("replica", help="a small DuckDB file of views over a Parquet export (BEAUTYVALLEY_DB can point at it)")
+    r.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="a folder written by `export`")
+    r.add_argument("--out", type=Path, required=True, metavar="FILE", help="the view file to write, e.g. views.duckdb")
+    r.add_argument("--base", default=None, metavar="URL",
+                   help="where the views read the export from instead of DIR, e.g. s3://bucket/build/ (DuckDB httpfs)")
     c = sub.add_parser("coverage", help="organisations by province and kind, and how many have each field")
     c.add_argument("--db", type=Path, default=paths.DEFAULT_DB)
     d = sub.add_parser("docs", help="rewrite data/README.md's data dictionary from the schema files (etl/schema/)")
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "replica":
+        return _replica(args)
     if args.command == "docs":
         return _docs(args)
     return _coverage(args)
@@ -208,20 +215,36 @@ def _validate(args) -> int:
 
 
 def _export(args) -> int:
-    import duckdb
+    from .replica import MANIFEST, export_parquet
 
     if not args.db.exists():
         err.print(f"{args.db}: no warehouse; run `python -m etl build` first")
         return 1
-    args.parquet.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(args.db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'mart' ORDER BY 1").fetchall()]
-        for t in tables:
-            out = args.parquet / f"{t}.parquet"
-            con.table(f"mart.{t}").write_parquet(str(out))  # names come from the catalogue
-            n = con.execute(f'SELECT count(*) FROM mart."{t}"').fetchall()[0][0]
-            console.print(f"mart.{t}: {n} rows -> {out}")
+    for e in export_parquet(args.db, args.parquet):
+        console.print(f"{e.schema}.{e.table}: {e.rows} rows -> {args.parquet / e.file}", markup=False)
+    console.print(f"table list: {args.parquet / MANIFEST}", markup=False)
+    return 0
+
+
+def _replica(args) -> int:
+    import duckdb
+
+    from .replica import ReplicaError, build_views
+
+    if args.out.is_dir():
+        err.print(f"--out {args.out}: is a folder; give the path of the view file")
+        return 2
+    try:
+        tables = build_views(args.parquet, args.out, args.base)
+    except ReplicaError as e:
+        err.print(str(e), markup=False)
+        return 2
+    except duckdb.Error as e:
+        err.print(f"replica failed: {e}", markup=False)
+        return 1
+    views = sum(1 for e in tables if e.schema != "meta")
+    console.print(f"{args.out}: {views} views over {args.base or args.parquet.resolve()}, "
+                  f"{len(tables) - views} meta tables copied; serve it with BEAUTYVALLEY_DB={args.out}", markup=False)
     return 0
 
 

@@ -5,7 +5,7 @@ WITH codes AS (
 )
 SELECT a.code, a.title_it, a.level,
        coalesce((SELECT sum(c.n) FROM codes c WHERE c.ateco = a.code OR starts_with(c.ateco, a.code || '.')), 0)
-           AS n_organisations,
+           ::BIGINT AS n_organisations,
        a.segments
 FROM staging.ateco_in_use a
 ORDER BY a.code
