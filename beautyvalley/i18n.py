@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from babel.messages.pofile import read_po
@@ -137,13 +136,6 @@ def entries() -> dict[str, dict[str, str]]:
                 entry[lang] = text
     out.update((key, dict(entry)) for key, entry in TEXTS_PENDING.items())
     return out
-
-
-def __getattr__(name: str) -> Any:
-    # `TEXTS`, read-only, for tests of branches written before the move (TEXTS[key]["it"]); new code: t()
-    if name == "TEXTS":
-        return MappingProxyType(entries())
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def kind_label(kind: str, lang: str | None = None) -> str:

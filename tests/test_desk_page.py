@@ -13,10 +13,9 @@ from streamlit import config as st_config
 from streamlit.runtime.secrets import secrets_singleton
 from streamlit.testing.v1 import AppTest
 
-from beautyvalley import warehouse
+from beautyvalley import i18n, warehouse
 from beautyvalley.desk import config as desk_config
 from beautyvalley.desk import demo, messages
-from beautyvalley.i18n import TEXTS
 from tests.desk_helpers import ADMIN, EDITOR, make_desk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,14 +70,14 @@ def texts(at: AppTest) -> str:
 def has_staff_controls(at: AppTest) -> bool:
     uploaders = at.get("file_uploader")
     subheads = [s.value for s in at.subheader]
-    return bool(uploaders) or TEXTS["staff.corrections_header"]["it"] in subheads or \
-        TEXTS["staff.audit_header"]["it"] in subheads
+    return bool(uploaders) or i18n.t("staff.corrections_header", "it") in subheads or \
+        i18n.t("staff.audit_header", "it") in subheads
 
 
 def test_anonymous_visitor_gets_a_sign_in_prompt_and_no_desk(desk):
     at = run_desk({"is_logged_in": False})
     assert messages.text("auth.sign_in", "it") in texts(at)
-    assert [b.label for b in at.button] == [TEXTS["staff.sign_in"]["it"]]
+    assert [b.label for b in at.button] == [i18n.t("staff.sign_in", "it")]
     assert not has_staff_controls(at)
 
 
@@ -86,7 +85,7 @@ def test_signed_in_user_not_on_the_list_is_not_authorised(desk):
     at = run_desk(signed_in("eve@example.org"), lang="en")
     assert messages.text("auth.not_authorised", "en") in texts(at)
     assert not has_staff_controls(at)
-    assert [b.label for b in at.button] == [TEXTS["staff.sign_out"]["en"]]
+    assert [b.label for b in at.button] == [i18n.t("staff.sign_out", "en")]
 
 
 @pytest.mark.parametrize("email,role", [(EDITOR, "editor"), (ADMIN, "admin")])
@@ -95,10 +94,10 @@ def test_staff_get_the_desk(desk, email, role):
     assert at.get("file_uploader"), "no upload control"
     subheads = [s.value for s in at.subheader]
     for key in ("staff.upload_header", "staff.corrections_header", "staff.audit_header"):
-        assert TEXTS[key]["it"] in subheads
+        assert i18n.t(key, "it") in subheads
     assert "20 MB" in texts(at)  # the stated limit (config.MAX_UPLOAD_BYTES = 20 MiB)
     labels = [b.label for b in at.button]
-    assert (TEXTS["staff.undo_button"]["it"] in labels) == (role == "admin")
+    assert (i18n.t("staff.undo_button", "it") in labels) == (role == "admin")
 
 
 def test_removal_from_the_list_takes_effect_at_the_next_run(desk):
@@ -163,7 +162,7 @@ def test_public_correction_is_stored_verbatim_and_a_figure_needs_a_source(desk):
     cfg, store = desk
     org, _ = _an_org(cfg.db)
     at = _form_app(org, "en")
-    assert at.expander[0].label == TEXTS["suggest.open"]["en"]
+    assert at.expander[0].label == i18n.t("suggest.open", "en")
     at = _fill(at, "employees", "77")
     assert messages.text("correction.source_required", "en") in plain(at.error[0].value)
     assert store.corrections() == []

@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
 import harness
 import playwright.sync_api  # noqa: F401  (a missing playwright must fail, never skip)
 
+from beautyvalley import i18n
 from beautyvalley.desk import corrections, demo, messages, staff
 from beautyvalley.desk.config import DeskConfig
 from beautyvalley.desk.store import Store
-from beautyvalley.i18n import TEXTS
 from tests.desk_helpers import SAMPLES
 from tests.fixtures import FIXTURE_INBOX, FIXTURE_INDICATORS, FIXTURE_REGISTRY
 from tests.test_browser import ARTIFACTS, Watched, chromium  # noqa: F401  (chromium: the fixture)
@@ -34,7 +34,7 @@ ADA = "ada@example.org"
 
 
 def it(key: str) -> str:
-    return TEXTS[key]["it"]
+    return i18n.t(key, "it")
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +211,7 @@ def test_public_correction_accepted_survives_a_rebuild(chromium, desk, provider)
         assert q(cfg.db, "SELECT employees FROM mart.organisations WHERE org_id = ?", [org]) == [(new,)]
         w.screenshot("desk_staff_it")
         w.open("/staff?lang=en")
-        assert has_text(w, TEXTS["staff.audit_header"]["en"])
+        assert has_text(w, i18n.t("staff.audit_header", "en"))
         w.screenshot("desk_staff_en")
         w.page.set_viewport_size({"width": 390, "height": 844})
         w.open("/staff")
