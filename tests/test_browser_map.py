@@ -106,6 +106,14 @@ def wait_map(w: Watched):
     time.sleep(2)
 
 
+def map_at(chromium, server, viewport, path: str = "/map") -> Watched:
+    """A fresh browser at `viewport` on a map page (`path` with its query), once the deck is drawn."""
+    w = watched_at(chromium, server, viewport)
+    w.open(path)
+    wait_map(w)
+    return w
+
+
 def in_viewport(w: Watched, locator) -> bool:
     box = locator.bounding_box()
     vp = w.page.viewport_size
@@ -133,9 +141,7 @@ def test_click_shows_the_card_in_view_and_link_reproduces_card_and_view(chromium
     # to pick on pointer-down (measured on this 2-core machine), beyond deck.gl's 250 ms tap limit, so a
     # press is not a click there; with the sites alone it takes ~12 ms
     tag = "desktop" if viewport is DESKTOP else "phone"
-    w = watched_at(chromium, server, viewport)
-    w.open(f"/map?mode=off&view={view[0]},{view[1]},{view[2]}")
-    wait_map(w)
+    w = map_at(chromium, server, viewport, f"/map?mode=off&view={view[0]},{view[1]},{view[2]}")
     assert w.page.locator(".st-key-bv_card h3").count() == 0  # nothing selected yet
     # the user scrolls the map to the top of the screen (the card's place, above the map on a phone and
     # beside the map's controls on a desktop, is then out of view) and clicks the site
@@ -158,9 +164,7 @@ def test_click_shows_the_card_in_view_and_link_reproduces_card_and_view(chromium
     w.assert_clean()
     w.close()
     # the same link in a fresh context (public address replaced by the test server's)
-    other = watched_at(chromium, server, viewport)
-    other.open("/" + link[len(PUBLIC):])
-    wait_map(other)
+    other = map_at(chromium, server, viewport, "/" + link[len(PUBLIC):])
     other.page.locator(".st-key-bv_card h3", has_text=name).wait_for(state="visible")
     assert other.page.locator("[data-testid=stMain] input[type=radio]:checked").evaluate(
         "e => e.closest('label').innerText") == "nessuno"
@@ -201,9 +205,7 @@ def test_card_gives_the_brief_of_its_comune(chromium, server, fixture_db):
 
 
 def test_place_names_are_drawn_over_the_map(chromium, server):
-    w = watched_at(chromium, server, DESKTOP)
-    w.open("/map")
-    wait_map(w)
+    w = map_at(chromium, server, DESKTOP)
     canvas = w.page.locator("[data-testid=stDeckGlJsonChart] canvas").first
     from PIL import Image
     with_names = Image.open(io.BytesIO(canvas.screenshot())).convert("L")
@@ -219,9 +221,7 @@ def test_place_names_are_drawn_over_the_map(chromium, server):
 
 
 def test_phone_layout_map_fits_and_filters_control_visible(chromium, server):
-    w = watched_at(chromium, server, PHONE)
-    w.open("/map")
-    wait_map(w)
+    w = map_at(chromium, server, PHONE)
     chart = w.page.locator("[data-testid=stDeckGlJsonChart]").first
     box = chart.bounding_box()
     assert box["height"] <= PHONE["height"] * 0.75, box
