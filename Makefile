@@ -39,32 +39,29 @@ help:
 	@echo "make messages  new t()/tn() keys of the code into beautyvalley/locales/*/LC_MESSAGES/beautyvalley.po"
 
 # --- virtual environment ------------------------------------------------------------
-# venv: runtime packages. The stamp holds the hash of requirements.txt and pyproject.toml; a mismatch reinstalls.
-venv:
+# $(call make_venv,<requirements file>,<stamp name>,<files hashed into the stamp>): create .venv if missing and
+# (re)install when the sha256 of those files differs from .venv/.stamp-<name>; the project itself editable.
+define make_venv
 	@set -e; \
-	want=$$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1); \
-	have=$$(cat $(VENV)/.stamp-run 2>/dev/null || true); \
+	want=$$(cat $(3) | sha256sum | cut -d' ' -f1); \
+	have=$$(cat $(VENV)/.stamp-$(2) 2>/dev/null || true); \
 	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
-	  echo ">> creating/refreshing $(VENV) from requirements.txt"; \
+	  echo ">> creating/refreshing $(VENV) from $(1)"; \
 	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
-	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements.txt; \
+	  $(VPY) -m pip install $(PIP_FLAGS) -q -r $(1); \
 	  $(VPY) -m pip install $(PIP_FLAGS) -q --no-deps -e .; \
-	  echo "$$want" > $(VENV)/.stamp-run; \
+	  echo "$$want" > $(VENV)/.stamp-$(2); \
+	  if [ $(2) = dev ]; then cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; fi; \
 	fi
+endef
 
-# venv-dev: runtime + test packages (requirements-dev.txt includes requirements.txt).
+# venv: runtime packages (requirements.txt). venv-dev: runtime + test packages (requirements-dev.txt includes
+# requirements.txt); it also satisfies `venv`.
+venv:
+	$(call make_venv,requirements.txt,run,requirements.txt pyproject.toml)
+
 venv-dev:
-	@set -e; \
-	want=$$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1); \
-	have=$$(cat $(VENV)/.stamp-dev 2>/dev/null || true); \
-	if [ ! -x $(VPY) ] || [ "$$want" != "$$have" ]; then \
-	  echo ">> creating/refreshing $(VENV) from requirements-dev.txt"; \
-	  [ -x $(VPY) ] || $(PYTHON) -m venv $(VENV); \
-	  $(VPY) -m pip install $(PIP_FLAGS) -q -r requirements-dev.txt; \
-	  $(VPY) -m pip install $(PIP_FLAGS) -q --no-deps -e .; \
-	  echo "$$want" > $(VENV)/.stamp-dev; \
-	  cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1 > $(VENV)/.stamp-run; \
-	fi
+	$(call make_venv,requirements-dev.txt,dev,requirements.txt requirements-dev.txt pyproject.toml)
 
 # Debian packages: $(call apt_install,<shell test that they are there>,<packages>) installs them
 # with apt-get (as root, or through sudo) only when the test fails.
