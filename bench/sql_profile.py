@@ -29,20 +29,6 @@ HERE = Path(__file__).resolve().parent
 MEMORY_LIMIT = "512MB"  # what etl.build._prepare sets for the build
 
 
-def _peak_mb() -> float | None:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return None
-
-
-def _reset_peak() -> None:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-
-
 def statements(build, sqlfiles, schema):
     """(name, kind, SQL, parameters) in build order; kind: create <table>, select, or alter."""
     out = [("sites", "create staging.sites", sqlfiles.sql("staging/stg_registry__sites.sql"), {}),
@@ -72,6 +58,7 @@ def main() -> int:
     sys.path.insert(0, str(args.root.resolve()))
     sys.path.insert(0, str(HERE))
     import duckdb
+    from stages import _reset_peak, _status_mb  # the per-stage peak of bench/stages.py, here per statement
     from table_hashes import fingerprints
 
     from etl import build, schema, sqlfiles
@@ -100,7 +87,7 @@ def main() -> int:
         _reset_peak()
         t, c = time.perf_counter(), time.process_time()
         con.execute(query, params).fetchall()
-        rows.append((time.perf_counter() - t, time.process_time() - c, _peak_mb(), name))
+        rows.append((time.perf_counter() - t, time.process_time() - c, _status_mb("VmHWM"), name))
     con.close()
     total_s, total_cpu = sum(r[0] for r in rows), sum(r[1] for r in rows)
     print(f"{len(rows)} statements: {total_s:.2f} s wall, {total_cpu:.2f} s CPU")
