@@ -5,7 +5,7 @@
 -- Only sites built from two or more rows, or with earlier years, are listed: a site from one row has one
 -- value per field, whose source is its `source_urls` / `source_files` (this keeps a million-row build cheap).
 WITH multi AS (
-    SELECT label FROM staging.registry_rows GROUP BY label HAVING count(*) > 1
+    SELECT label FROM staging.sites WHERE n_rows > 1  -- n_rows: the site's rows in staging.registry_rows
     UNION
     SELECT rr.label FROM staging.figure_history h JOIN staging.registry_rows rr ON rr.file = h.file AND rr.line = h.line
 ), r AS (

@@ -4,7 +4,7 @@
 -- the curated one when the registry has one (see stg_registry__sites.sql), and every value stays in
 -- mart.field_provenance.
 WITH multi AS (
-    SELECT label FROM staging.registry_rows GROUP BY label HAVING count(*) > 1
+    SELECT label FROM staging.sites WHERE n_rows > 1  -- n_rows: the site's rows in staging.registry_rows
 ), vals AS (
     SELECT r.label, f.field, f.v, f.y, r.file, r.line, r.src_order * 10000000000 + r.line AS position
     FROM staging.registry_rows r JOIN multi USING (label),

@@ -7,17 +7,13 @@
 -- Nothing overwrites silently: when the rows of a site disagree on employees or revenue by a factor of
 -- 10 or more, the curated registry's value (src_order 0) is kept if it has one (the build warns and
 -- mart.field_provenance keeps every value with its source).
-WITH sizes AS (
-    SELECT label, count(*) AS n_rows FROM staging.registry_rows GROUP BY label
-), conflicts AS (
-    SELECT label,
-           coalesce(max(employees) >= 10 * nullif(min(employees), 0), false) AS emp_conflict,
-           coalesce(max(revenue_eur) >= 10 * nullif(min(revenue_eur), 0), false) AS rev_conflict
-    FROM staging.registry_rows WHERE label IN (SELECT label FROM sizes WHERE n_rows > 1) GROUP BY label
+WITH multi AS (
+    -- the sites built from two or more rows: only their rows are ranked and aggregated
+    SELECT label, count(*) AS n_rows FROM staging.registry_rows GROUP BY label HAVING count(*) > 1
 ), r AS (
     SELECT rr.* REPLACE (CASE WHEN rr.src_order > 0 THEN coalesce(rr.source_date, rr.file_date)
                               ELSE rr.source_date END AS source_date),  -- user files: the file's date
-           s.n_rows,
+           m.n_rows,
            -- partial dates count from the start of their period: 2024 = 2024-01-01, 2024-06 = 2024-06-01
            ((CASE length(coalesce(rr.source_date, rr.file_date))
                  WHEN 4 THEN coalesce(rr.source_date, rr.file_date) || '-01-01'
@@ -25,21 +21,31 @@ WITH sizes AS (
                  ELSE coalesce(rr.source_date, rr.file_date) END)
             || '|' || lpad(src_order::VARCHAR, 6, '0') || '|' || lpad(line::VARCHAR, 10, '0')) AS recency,
            src_order * 10000000000 + line AS position
-    FROM staging.registry_rows rr JOIN sizes s USING (label)
+    FROM staging.registry_rows rr JOIN multi m USING (label)
+), conflicts AS (
+    SELECT label,
+           coalesce(max(employees) >= 10 * nullif(min(employees), 0), false) AS emp_conflict,
+           coalesce(max(revenue_eur) >= 10 * nullif(min(revenue_eur), 0), false) AS rev_conflict
+    FROM r GROUP BY label
 ), singles AS (
-    -- most sites come from one row: no aggregation needed
-    SELECT label, 1 AS n_rows, position AS first_position, org_id, group_id, name, name_key,
+    -- most sites come from one row: no aggregation, and the row is read straight from staging.registry_rows
+    SELECT label, 1 AS n_rows, src_order * 10000000000 + line AS first_position, org_id, group_id, name, name_key,
            name_key AS first_name_key, comune_code AS first_comune_code, kind, ateco,
            CASE WHEN comune_code IS NOT NULL THEN {'code': comune_code, 'lat': lat, 'lon': lon} END AS place,
            CASE WHEN employees IS NOT NULL THEN {'v': employees, 'y': employees_year} END AS emp,
            CASE WHEN revenue_eur IS NOT NULL THEN {'v': revenue_eur, 'y': revenue_year} END AS rev,
            CASE WHEN employees_class IS NOT NULL THEN {'lo': employees_min, 'hi': employees_max, 'label': employees_class} END AS emp_class,
            coalesce(status, 'active') AS status, site_role,
-           founded, website, vat, source_date, address, note, checked, cluster_role, cluster_role_source,
+           founded, website, vat,
+           CASE WHEN src_order > 0 THEN coalesce(source_date, file_date) ELSE source_date END AS source_date,
+           address, note, checked, cluster_role, cluster_role_source,
            site_type, figure_scope, list_sort(list_distinct(segments)) AS segments,
-           list_sort(list_distinct(specialties)) AS specialties, list_distinct(source_urls) AS source_urls,
+           list_sort(list_distinct(specialties)) AS specialties,
+           -- one URL (the usual case) is already distinct: list_distinct only for the others
+           CASE WHEN len(source_urls) = 1 AND source_urls[1] IS NOT NULL THEN source_urls
+                ELSE list_distinct(source_urls) END AS source_urls,
            [file] AS source_files
-    FROM r WHERE n_rows = 1
+    FROM staging.registry_rows WHERE label NOT IN (SELECT label FROM multi)
 ), merged AS (
     SELECT
         label,
@@ -82,7 +88,7 @@ WITH sizes AS (
         list_sort(list_distinct(flatten(list(specialties)))) AS specialties,
         list_distinct(flatten(list(source_urls ORDER BY position))) AS source_urls,
         list_distinct(list(file ORDER BY position)) AS source_files
-    FROM r LEFT JOIN conflicts c USING (label) WHERE n_rows > 1
+    FROM r LEFT JOIN conflicts c USING (label)
     GROUP BY label
 )
 SELECT * FROM singles
