@@ -247,6 +247,15 @@ comuni_layer = frame_query("comuni_layer.sql",
 provinces_layer = frame_query("provinces_layer.sql", "Province polygons (GeoJSON text) for the map's borders.")
 
 
+map_comune_counts = frame_query("map_comune_counts.sql",
+                                "The filtered sites per comune: centroid, sites, located, approximate, most frequent kind "
+                                "(a row with comune_code NULL for sites without a comune).", filtered=True)
+
+
+map_sites = frame_query("map_sites.sql", "The filtered sites with the columns the map draws (maps.points_data).",
+                        filtered=True)
+
+
 # --------------------------------------------------------------------------------------
 # Sectors
 
