@@ -489,8 +489,11 @@ def points_data(
 MAX_SITES = 3_000
 MAX_SITES_ENV = "BEAUTYVALLEY_MAP_MAX_SITES"  # tests and benchmarks lower it
 AGGREGATE_LAYER_ID = "comune-counts"
-AGG_MIN_RADIUS_PX = 5.0
-AGG_MAX_RADIUS_PX = 30.0
+# circles in metres, so they grow as the user zooms in, like the comuni: Lombardy's 1,500 comuni are ~4 km
+# apart, so the largest count of the selection (2 km) touches its neighbours and smaller ones leave room
+AGG_MIN_RADIUS_M = 250.0
+AGG_MAX_RADIUS_M = 2_000.0
+AGG_MIN_PIXELS = 2  # however far out the view, a comune with sites stays visible
 AGGREGATE_COLUMNS = ("comune_code", "province", "lon", "lat", "sites", "radius", "fill", "line", "tooltip")
 
 
@@ -506,14 +509,14 @@ def aggregated(n_sites: int, limit: int | None = None) -> bool:
 
 
 def aggregate_radius(sites: Sequence[float] | pd.Series) -> list[float]:
-    """Circle radius in pixels: the area grows with the count, the largest comune of the
-    selection gets :data:`AGG_MAX_RADIUS_PX`, one site :data:`AGG_MIN_RADIUS_PX`."""
+    """Circle radius in metres: the area above :data:`AGG_MIN_RADIUS_M` grows with the count, the largest
+    comune of the selection gets :data:`AGG_MAX_RADIUS_M`."""
     n = np.asarray(pd.to_numeric(pd.Series(sites), errors="coerce").fillna(0), dtype=float)
     if not n.size:
         return []
     top = max(float(n.max()), 1.0)
     share = np.sqrt(np.clip(n, 0, None) / top)
-    return [round(float(r), 2) for r in AGG_MIN_RADIUS_PX + (AGG_MAX_RADIUS_PX - AGG_MIN_RADIUS_PX) * share]
+    return [round(float(r), 1) for r in AGG_MIN_RADIUS_M + (AGG_MAX_RADIUS_M - AGG_MIN_RADIUS_M) * share]
 
 
 def aggregate_data(agg_df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, fmt: Formatter) -> pd.DataFrame:
@@ -550,17 +553,17 @@ def aggregate_data(agg_df: pd.DataFrame, labels: Mapping[str, str] | None = None
         "lat": df["lat"].astype(float).round(5),
         "sites": sites,
         "radius": aggregate_radius(sites),
-        "fill": [[*kind_colour(k), 170] for k in df["kind"]],
-        "line": [[40, 40, 40, 220]] * len(df),
+        "fill": [[*kind_colour(k), 190] for k in df["kind"]],
+        "line": [[255, 255, 255, 230]] * len(df),  # a white ring keeps neighbouring circles apart
         "tooltip": tooltips,
     }, columns=list(AGGREGATE_COLUMNS))
     # large circles first, so a small comune next to a large one stays clickable on top
     return out.sort_values(["sites", "comune_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
-def _scatter_layer(records: pd.DataFrame, layer_id: str) -> pdk.Layer:
-    """The pickable circles of the sites (:data:`POINTS_LAYER_ID`) or of the counts per comune
-    (:data:`AGGREGATE_LAYER_ID`): records with lon, lat, fill, line and radius in pixels."""
+def _scatter_layer(records: pd.DataFrame, layer_id: str, units: str = "pixels", **extra: object) -> pdk.Layer:
+    """The pickable circles of the sites (:data:`POINTS_LAYER_ID`, radius in pixels) or of the counts per
+    comune (:data:`AGGREGATE_LAYER_ID`, in metres): records with lon, lat, fill, line and radius."""
     return pdk.Layer(
         "ScatterplotLayer",
         data=records,
@@ -572,10 +575,11 @@ def _scatter_layer(records: pd.DataFrame, layer_id: str) -> pdk.Layer:
         get_line_color="line",
         get_radius="radius",
         # Quoted: pydeck turns bare strings into "@@=" expressions (undefined in JS).
-        radius_units="'pixels'",
+        radius_units=f"'{units}'",
         stroked=True,
         line_width_units="'pixels'",
         get_line_width=1,
+        **extra,
     )
 
 
@@ -766,7 +770,10 @@ def build_deck(
         layers.append(_comuni_layer(points_df, comuni_df, choropleth, labels, fmt))
     if borders is not None:
         layers.append(borders)
-    layers.append(_scatter_layer(points, AGGREGATE_LAYER_ID if aggregates is not None else POINTS_LAYER_ID))
+    if aggregates is not None:
+        layers.append(_scatter_layer(points, AGGREGATE_LAYER_ID, "meters", radius_min_pixels=AGG_MIN_PIXELS))
+    else:
+        layers.append(_scatter_layer(points, POINTS_LAYER_ID))
     if place_names and comuni_df is not None and len(comuni_df):
         layers.extend(place_name_layers(comuni_df, provinces_df))
     return CompactDeck(

@@ -26,14 +26,15 @@ SOURCE = "https://example.invalid/synthetic-map-test"
 
 def synthetic_warehouse(src: Path, dst: Path, n: int) -> Path:
     """A copy of `src` with `n` SYNTHETIC active sites added, spread unevenly over every Lombard comune of
-    mart.comuni (site i goes to the comune at rank floor(m * u^2), u = (i * 0.618…) mod 1: many sites in
-    a few comuni, one or none in many), at its centroid, kinds in a fixed cycle. Deterministic."""
+    mart.comuni (site i goes to the comune at rank floor(m * u^2) in the order of md5(comune_code),
+    u = (i * 0.618…) mod 1: many sites in a few comuni scattered over the region, one or none in many), at
+    its centroid, kinds in a fixed cycle. Deterministic."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)
     with duckdb.connect(str(dst)) as con:
         con.execute("""
             INSERT INTO mart.organisations BY NAME
-            WITH c AS (SELECT row_number() OVER (ORDER BY comune_code) - 1 AS k, count(*) OVER () AS m, *
+            WITH c AS (SELECT row_number() OVER (ORDER BY md5(comune_code)) - 1 AS k, count(*) OVER () AS m, *
                        FROM mart.comuni WHERE lat IS NOT NULL),
                  s AS (SELECT i, ((i * 0.6180339887) % 1.0) AS u FROM range($n) AS r(i))
             SELECT 'syn-' || lpad(i::VARCHAR, 6, '0') AS org_id, 'syn-' || lpad(i::VARCHAR, 6, '0') AS group_id,

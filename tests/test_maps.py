@@ -434,9 +434,9 @@ def test_counts_layer_one_circle_per_comune_sized_by_count_with_a_text_tooltip()
     assert list(data["comune_code"]) == ["019035", "098031"]  # no centroid, no comune: not drawn
     assert list(data["sites"]) == [1234, 5]
     crema, lodi = data.iloc[0], data.iloc[1]
-    assert crema["radius"] == maps.AGG_MAX_RADIUS_PX > lodi["radius"] > maps.AGG_MIN_RADIUS_PX
+    assert crema["radius"] == maps.AGG_MAX_RADIUS_M > lodi["radius"] > maps.AGG_MIN_RADIUS_M
     # the area grows with the count: radius above the minimum ~ sqrt(count)
-    grow = (lodi["radius"] - maps.AGG_MIN_RADIUS_PX) / (crema["radius"] - maps.AGG_MIN_RADIUS_PX)
+    grow = (lodi["radius"] - maps.AGG_MIN_RADIUS_M) / (crema["radius"] - maps.AGG_MIN_RADIUS_M)
     assert grow == pytest.approx(math.sqrt(5 / 1234), abs=0.01)
     assert crema["fill"][:3] == list(maps.KIND_COLOURS["company"])
     assert lodi["fill"][:3] == list(maps.KIND_COLOURS["testing_lab"])
@@ -453,7 +453,8 @@ def test_deck_with_counts_sends_no_site_and_colours_the_comuni_from_their_counts
     ids = [layer["id"] for layer in spec["layers"]]
     assert ids == ["province-land", "comuni", "province-borders", maps.AGGREGATE_LAYER_ID]
     agg = spec["layers"][-1]
-    assert agg["pickable"] is True and agg["radiusUnits"] == "pixels" and agg["@@type"] == "ScatterplotLayer"
+    assert agg["pickable"] is True and agg["@@type"] == "ScatterplotLayer"
+    assert agg["radiusUnits"] == "meters" and agg["radiusMinPixels"] == maps.AGG_MIN_PIXELS  # grows with the zoom
     assert sorted(r["comune_code"] for r in agg["data"]) == ["019035", "098031"]
     features = {f["properties"]["comune_code"]: f["properties"] for f in layer_by_id(deck, "comuni").data["features"]}
     assert "1,234" in features["019035"]["tooltip"] and features["015146"]["fill"][3] == 0
