@@ -23,6 +23,7 @@ from tests.test_browser_map import (
     DESKTOP,
     PHONE,
     PUBLIC,
+    chromium,  # noqa: F401  (the fixture)
     copied_link,
     hover,
     map_at,
@@ -37,11 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 def synthetic_db(fixture_db, tmp_path_factory) -> Path:
     return synthetic_warehouse(Path(fixture_db), tmp_path_factory.mktemp("scale-browser") / "synthetic_2k.duckdb",
                                2_000)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    return harness.shared_browser()
 
 
 @pytest.fixture(scope="module")
