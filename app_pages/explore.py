@@ -12,9 +12,14 @@ f = filters.current()
 lang = f.lang
 build = queries.build_info()
 
+# issue 15: the table draws the first TABLE_ROWS sites (a million rows would take seconds to send and
+# draw); the downloads, built when their button is pressed, hold every filtered site
+TABLE_ROWS = 1_000
+
 st.title(t("explore.title"))
-orgs = queries.organisations(f)
-st.markdown(i18n.tn("explore.count", len(orgs), filters=md_escape(filters.describe(f))))
+n_sites = queries.site_count(f)
+orgs = queries.organisations(f, max_rows=TABLE_ROWS)
+st.markdown(i18n.tn("explore.count", n_sites, filters=md_escape(filters.describe(f))))
 if orgs.empty:
     filters.empty_result()
 
@@ -28,6 +33,8 @@ for col in ("kind", *i18n.CODED_FIELDS):
 view["specialties"] = capability_labels.labels(orgs["org_id"], lang)  # issue 12: capabilities, not tags
 orgs = capability_labels.with_export_columns(orgs)  # exports: codes and both labels
 view.insert(1, "source", [next(iter(as_list(u)), None) for u in orgs["source_urls"]])
+if n_sites > len(view):
+    st.caption(t("explore.first_rows", shown=i18n.fmt_int(len(view)), total=i18n.fmt_int(n_sites)))
 st.dataframe(
     view, hide_index=True, width="stretch", height=420,
     column_config={
@@ -52,15 +59,22 @@ st.caption(t("explore.download_note", date=i18n.fmt_date(build["date"]), build_i
 d1, d2, d3, d4 = st.columns(4)
 link = filters.permalink(f)
 citation_text = export.citation(build, filters.describe(f), link, lang)
-d1.download_button(t("xlsx.button"), partial(export.to_xlsx, orgs, build, lang, sheet="organisations",
+
+
+def _every_row(writer, *args, **kwargs):
+    """A download of every filtered site (not only the rows in the table), read when it is pressed."""
+    return writer(capability_labels.with_export_columns(queries.organisations_all(f)), *args, **kwargs)
+
+
+d1.download_button(t("xlsx.button"), partial(_every_row, export.to_xlsx, build, lang, sheet="organisations",
                                              citation_text=citation_text, link=link),
                    file_name=export.file_name("organisations", build, "xlsx", f),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    key="dl_xlsx", on_click="ignore", help=t("xlsx.button_help"), type="primary")
-d2.download_button(t("explore.csv"), partial(export.to_csv, orgs, build),
+d2.download_button(t("explore.csv"), partial(_every_row, export.to_csv, build),
                    file_name=export.file_name("organisations", build, "csv", f),
                    mime="text/csv", key="dl_csv", on_click="ignore", help=t("xlsx.csv_help"))
-d3.download_button(t("explore.geojson"), partial(export.to_geojson, orgs, build),
+d3.download_button(t("explore.geojson"), partial(_every_row, export.to_geojson, build),
                    file_name=export.file_name("organisations", build, "geojson", f),
                    mime="application/geo+json", key="dl_geojson", on_click="ignore",
                    help=t("explore.geojson_help"))

@@ -16,10 +16,14 @@ f = filters.current()
 lang = f.lang
 
 st.title(t("map.title"))
-points = queries.organisations(f)
+# issue 15: counted per comune in DuckDB first; the sites themselves only when they are few enough to draw
+counts = queries.map_comune_counts(f)
+n_total, n_located, n_approx = (int(counts[c].sum()) for c in ("sites", "located", "approximate"))
+aggregated = maps.aggregated(n_located)
+points = queries.map_sites(f) if not aggregated else None
 comuni = queries.comuni_layer(f)
 provinces = queries.provinces_layer()
-if points.empty:
+if n_total == 0:
     filters.empty_result()
 
 # phone: the map fits the screen, the card comes first (CSS on this page's own keyed containers)
@@ -56,11 +60,13 @@ labels = {
     "employees": t("col.employees"), "approximate_location": t("map.approximate_short"),
     "organisations": t("map.sites_here"), "per_10000": t("map.choropleth_density"),
     "population": t("map.population"),
+    "aggregate_sites": t("map.aggregate_sites"), "aggregate_kind": t("map.aggregate_kind"),
+    "aggregate_click": t("map.aggregate_click"),
     **{f"scope_{sc}": i18n.code_label("figure_scope", sc, lang) for sc in ("site", "company", "group")},
 }
 choropleth = None if mode == "off" else mode
 # the view: from the link (view=lat,lon,zoom) until "fit to results" or a filter change, else the fit
-fitted = maps.view_state(points.dropna(subset=["lat", "lon"]), provinces)
+fitted = maps.view_state((counts if aggregated else points).dropna(subset=["lat", "lon"]), provinces)
 fp = f.query_string()
 if st.session_state.get("_bv_map_view_fp") not in (None, fp):
     view_state.set_map_view(None)  # the filters changed: fit the new selection
@@ -72,7 +78,8 @@ view = (pdk.ViewState(latitude=linked[0], longitude=linked[1], zoom=linked[2]) i
 view.zoom = round(float(view.zoom) + 0.001 * (st.session_state.get("_bv_map_fit_nonce", 0) % 2), 3)
 view_state.set_effective_view((float(view.latitude), float(view.longitude), float(view.zoom)))
 deck = maps.build_deck(
-    points, comuni, provinces,
+    points if points is not None else counts.iloc[0:0], comuni, provinces,
+    aggregates=counts if aggregated else None,
     choropleth=choropleth,
     basemap=basemap,
     labels=labels,
@@ -80,9 +87,21 @@ deck = maps.build_deck(
     map_style=maps.BLANK_STYLE,
     view=view,
 )
+
+
+def _narrow_to_clicked_comune() -> None:
+    """A click on a comune's count narrows the filters to that comune (its sites are then drawn)."""
+    code = maps.selected_comune(st.session_state.get("org_map"))
+    if code:
+        province = counts.loc[counts["comune_code"] == code, "province"]
+        filters.narrow_to_comune(code, province.iloc[0] if len(province) else None)
+
+
 with map_col.container(key="bv_map_area"):
-    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="org_map",
-                            height=540)
+    if aggregated:
+        st.info(t("map.aggregated_note", n=i18n.fmt_int(n_located), limit=i18n.fmt_int(maps.max_sites())))
+    event = st.pydeck_chart(deck, on_select=_narrow_to_clicked_comune, selection_mode="single-object",
+                            key="org_map", height=540)
     st.caption(t("map.zoom_note") + " " + t("map.place_names_note"))
 if basemap:
     if maps.basemap_reachable():
@@ -103,18 +122,18 @@ def _swatches(rows):
     )
 
 
-present = set(points["kind"].dropna())
+present = set((counts if aggregated else points)["kind"].dropna())
 st.html(_swatches([(label, colour) for kind, label, colour in maps.kind_legend(labels)
                    if kind in present]))
 if choropleth is not None:
     st.html("<div style='font-size:0.8rem'>" + html_escape(t(f"map.choropleth_{mode}")) + "</div>"
             + _swatches(maps.choropleth_legend(points, comuni, choropleth, fmt=i18n.formatter(lang))))
-on_map = points.dropna(subset=["lat", "lon"])
-approx = int((on_map["location_precision"] == "comune").sum())
 st.caption(
-    t("map.location_note", shown=i18n.fmt_int(len(on_map)), total=i18n.fmt_int(len(points)),
-      approx=i18n.fmt_int(approx), missing=i18n.fmt_int(len(points) - len(on_map)))
+    t("map.location_note", shown=i18n.fmt_int(n_located), total=i18n.fmt_int(n_total),
+      approx=i18n.fmt_int(n_approx), missing=i18n.fmt_int(n_total - n_located))
 )
+if aggregated:
+    st.caption(t("map.aggregated_legend"))
 if tuple(f.statuses) == filters.DEFAULT_STATUSES:
     st.caption(t("map.active_only"))
 st.caption(t("map.sources_note") + " " + t("common.registry_build", date=i18n.fmt_date(queries.build_info()["date"])))

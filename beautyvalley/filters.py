@@ -242,6 +242,17 @@ def render_sidebar() -> Filters:
     return current()
 
 
+def narrow_to_comune(code: str, province: str | None = None) -> None:
+    """Filter to one comune (a click on the map's count of a comune; call it from a widget callback,
+    before the sidebar is drawn): the comune filter becomes [code], and its province joins the province
+    filter when that filter names other provinces only."""
+    ss = st.session_state
+    provinces = list(current().provinces)
+    if provinces and province and province not in provinces:
+        ss[filter_spec.BY_FIELD["provinces"].key] = [*provinces, province]
+    ss[filter_spec.BY_FIELD["comuni"].key] = [code]
+
+
 def _reset_filters() -> None:
     st.session_state.update(filter_spec.default_state())
 

@@ -40,6 +40,7 @@ import functools
 import html
 import json
 import math
+import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -226,23 +227,36 @@ def tooltip_fields(
     emp_name = _label(labels, "employees", "Employees")
     note = _label(labels, "approximate_location", "Approximate location (comune centroid)")
     if "approximate" in out:
-        approx = out["approximate"].fillna(False).astype(bool)
+        approx = out["approximate"].fillna(False).astype(bool).tolist()
     else:
-        approx = out.get("location_precision", pd.Series("", index=out.index)).fillna("") == "comune"
+        approx = (out.get("location_precision", pd.Series("", index=out.index)).fillna("") == "comune").tolist()
+    n = len(out)
+
+    def column(name: str) -> list:
+        return out[name].tolist() if name in out else [None] * n
+
+    # one pass over plain Python lists (no per-row Series): the map draws thousands of sites per rerun
+    numbers: dict[object, str] = {}  # each distinct head count formatted once
+
+    def head_count(value: object) -> str:
+        if is_missing(value):
+            return ""
+        if value not in numbers:
+            numbers[value] = fmt.int(value)
+        return numbers[value]
+
     cols: dict[str, list[str]] = {k: [] for k in ("tt_name", "tt_kind", "tt_segments", "tt_comune", "tt_website", "tt_employees", "tt_note", "tooltip")}
-    for (_, row), is_approx in zip(out.iterrows(), approx):
-        name = _text(row.get("name"))
-        kind = _text(row.get("kind"))
+    for (name, kind, segs, comune, province, website, emp, emp_year, scope, is_approx) in zip(
+            column("name"), column("kind"), column("segments"), column("comune"), column("province"),
+            column("website"), column("employees"), column("employees_year"), column("figure_scope"), approx):
+        name, kind, comune, province, website = map(_text, (name, kind, comune, province, website))
         kind_label = _label(labels, f"kind_{kind}", kind) if kind else ""
-        segments = ", ".join(_label(labels, f"segment_{s}", s) for s in _as_list(row.get("segments")))
-        comune = _text(row.get("comune"))
-        province = _text(row.get("province"))
+        segments = ", ".join(_label(labels, f"segment_{s}", s) for s in _as_list(segs))
         comune_text = f"{comune} ({province})" if comune and province else comune or province
-        website = _text(row.get("website"))
-        employees = "" if is_missing(row.get("employees")) else fmt.int(row.get("employees"))
+        employees = head_count(emp)
         if employees:
-            details = [_text(row.get("employees_year")).split(".")[0]]
-            scope = _text(row.get("figure_scope"))
+            details = [_text(emp_year).split(".")[0]]
+            scope = _text(scope)
             details.append(_label(labels, f"scope_{scope}", scope) if scope else "")
             details = [d for d in details if d]
             if details:
@@ -270,22 +284,26 @@ def tooltip_fields(
 
 
 # --------------------------------------------------------------------------- choropleth
-def choropleth_values(points_df: pd.DataFrame, comuni_df: pd.DataFrame, mode: str = "density") -> pd.Series:
+def choropleth_values(points_df: pd.DataFrame | None, comuni_df: pd.DataFrame, mode: str = "density") -> pd.Series:
     """Value per comune (index ``comune_code``, order of ``comuni_df``).
 
     Organisations are counted from ``points_df`` (so the choropleth follows the
-    page's filters): rows per ``comune_code``. ``mode="count"`` returns the count;
+    page's filters): rows per ``comune_code``; with ``points_df=None`` (the aggregated
+    map, which has no site rows) from ``comuni_df["count"]`` (sql/comuni_layer.sql). ``mode="count"`` returns the count;
     ``"density"`` the count per 10,000 inhabitants (NaN where the population is
     missing or zero).
     """
     if mode not in ("density", "count"):
         raise ValueError(f"unknown choropleth mode: {mode!r}")
     codes = comuni_df["comune_code"].astype(str)
-    if "comune_code" in points_df and len(points_df):
-        counts = points_df["comune_code"].dropna().astype(str).value_counts()
+    if points_df is None:  # aggregated map: no site rows, the counts of comuni_layer.sql
+        n = pd.to_numeric(comuni_df["count"], errors="coerce").fillna(0).astype(float).to_numpy()
     else:
-        counts = pd.Series(dtype=float)
-    n = codes.map(counts).fillna(0).astype(float).to_numpy()
+        if "comune_code" in points_df and len(points_df):
+            counts = points_df["comune_code"].dropna().astype(str).value_counts()
+        else:
+            counts = pd.Series(dtype=float)
+        n = codes.map(counts).fillna(0).astype(float).to_numpy()
     if mode == "count":
         return pd.Series(n, index=codes.to_numpy(), name="count")
     population = pd.to_numeric(comuni_df["population"], errors="coerce").astype(float).to_numpy()
@@ -323,7 +341,7 @@ def _bin_colour(value: float, bins: list[tuple[float, float, tuple[int, int, int
 
 
 def choropleth_legend(
-    points_df: pd.DataFrame,
+    points_df: pd.DataFrame | None,
     comuni_df: pd.DataFrame,
     mode: str = "density",
     *,
@@ -462,6 +480,121 @@ def points_data(
     return out.reset_index(drop=True)
 
 
+# --------------------------------------------------------------------------- counts per comune (issue 15)
+# Above MAX_SITES located sites the map sends no single site: one circle per comune (the sites sit on
+# their comune's centroid anyway), sized by its count, coloured by its most frequent kind. Measured on
+# SYNTHETIC warehouses (README, "The map at scale"): a site costs ~330 bytes of deck JSON and ~0.1 ms of
+# Python per rerun, so 3,000 sites are ~1 MB, which with the choropleth of every Lombard comune (~0.8 MB)
+# stays under 2 MB; the counts of all 1,500 comuni are ~0.25 MB at any number of sites.
+MAX_SITES = 3_000
+MAX_SITES_ENV = "BEAUTYVALLEY_MAP_MAX_SITES"  # tests and benchmarks lower it
+AGGREGATE_LAYER_ID = "comune-counts"
+# circles in metres, so they grow as the user zooms in, like the comuni: Lombardy's 1,500 comuni are ~4 km
+# apart, so the largest count of the selection (2 km) touches its neighbours and smaller ones leave room
+AGG_MIN_RADIUS_M = 250.0
+AGG_MAX_RADIUS_M = 2_000.0
+AGG_MIN_PIXELS = 2  # however far out the view, a comune with sites stays visible
+AGGREGATE_COLUMNS = ("comune_code", "province", "lon", "lat", "sites", "radius", "fill", "line", "tooltip")
+
+
+def max_sites() -> int:
+    """The threshold: :data:`MAX_SITES`, or the integer in ``$BEAUTYVALLEY_MAP_MAX_SITES``."""
+    raw = os.environ.get(MAX_SITES_ENV, "")
+    return int(raw) if raw.strip().isdigit() else MAX_SITES
+
+
+def aggregated(n_sites: int, limit: int | None = None) -> bool:
+    """Whether a selection of ``n_sites`` located sites is drawn as counts per comune."""
+    return int(n_sites) > (max_sites() if limit is None else int(limit))
+
+
+def aggregate_radius(sites: Sequence[float] | pd.Series) -> list[float]:
+    """Circle radius in metres: the area above :data:`AGG_MIN_RADIUS_M` grows with the count, the largest
+    comune of the selection gets :data:`AGG_MAX_RADIUS_M`."""
+    n = np.asarray(pd.to_numeric(pd.Series(sites), errors="coerce").fillna(0), dtype=float)
+    if not n.size:
+        return []
+    top = max(float(n.max()), 1.0)
+    share = np.sqrt(np.clip(n, 0, None) / top)
+    return [round(float(r), 1) for r in AGG_MIN_RADIUS_M + (AGG_MAX_RADIUS_M - AGG_MIN_RADIUS_M) * share]
+
+
+def aggregate_data(agg_df: pd.DataFrame, labels: Mapping[str, str] | None = None, *, fmt: Formatter) -> pd.DataFrame:
+    """The records the counts layer draws, one per comune with sites and a centroid.
+
+    ``agg_df``: rows of sql/map_comune_counts.sql (``comune_code``, ``name``, ``province``,
+    ``lat``, ``lon``, ``sites``, ``kind`` = the most frequent kind, ``kind_sites``).
+    Columns: :data:`AGGREGATE_COLUMNS`; ``tooltip`` (plain text, like the sites'): the comune,
+    its count (``labels["aggregate_sites"]``), its most frequent kind with its count
+    (``labels["aggregate_kind"]``) and ``labels["aggregate_click"]``.
+    """
+    df = agg_df.copy() if agg_df is not None else pd.DataFrame(columns=["comune_code"])
+    for col in ("name", "province", "lat", "lon", "sites", "kind", "kind_sites"):
+        if col not in df:
+            df[col] = None
+    sites = pd.to_numeric(df["sites"], errors="coerce").fillna(0)
+    df = df[df["comune_code"].notna() & df["lat"].notna() & df["lon"].notna() & (sites > 0)]
+    sites = pd.to_numeric(df["sites"], errors="coerce").fillna(0).astype(int)
+    sites_name = _label(labels, "aggregate_sites", "Sites")
+    kind_name = _label(labels, "aggregate_kind", "Mostly")
+    click = _label(labels, "aggregate_click", "Click to see its sites")
+    tooltips = []
+    for name, prov, n, kind, kn in zip(df["name"].map(_text), df["province"].map(_text), sites,
+                                       df["kind"].map(_text), df["kind_sites"]):
+        lines = [f"{name} ({prov})" if name and prov else name or prov, f"{sites_name}: {fmt.int(n)}"]
+        if kind:
+            lines.append(f"{kind_name}: {_label(labels, f'kind_{kind}', kind)} ({fmt.int(kn)})")
+        lines.append(click)
+        tooltips.append("\n".join(lines))
+    out = pd.DataFrame({
+        "comune_code": df["comune_code"].astype(str),
+        "province": df["province"].map(_text),
+        "lon": df["lon"].astype(float).round(5),
+        "lat": df["lat"].astype(float).round(5),
+        "sites": sites,
+        "radius": aggregate_radius(sites),
+        "fill": [[*kind_colour(k), 190] for k in df["kind"]],
+        "line": [[255, 255, 255, 230]] * len(df),  # a white ring keeps neighbouring circles apart
+        "tooltip": tooltips,
+    }, columns=list(AGGREGATE_COLUMNS))
+    # large circles first, so a small comune next to a large one stays clickable on top
+    return out.sort_values(["sites", "comune_code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _scatter_layer(records: pd.DataFrame, layer_id: str, units: str = "pixels", **extra: object) -> pdk.Layer:
+    """The pickable circles of the sites (:data:`POINTS_LAYER_ID`, radius in pixels) or of the counts per
+    comune (:data:`AGGREGATE_LAYER_ID`, in metres): records with lon, lat, fill, line and radius."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id=layer_id,
+        pickable=True,
+        auto_highlight=True,
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_line_color="line",
+        get_radius="radius",
+        # Quoted: pydeck turns bare strings into "@@=" expressions (undefined in JS).
+        radius_units=f"'{units}'",
+        stroked=True,
+        line_width_units="'pixels'",
+        get_line_width=1,
+        **extra,
+    )
+
+
+def selected_comune(event: object) -> str | None:
+    """The comune_code of the counts circle a Streamlit pydeck selection holds, or None."""
+    try:
+        selection = event["selection"] if isinstance(event, Mapping) else event.selection
+        objects = selection["objects"] if isinstance(selection, Mapping) else selection.objects
+        picked = (objects or {}).get(AGGREGATE_LAYER_ID) or []
+    except (AttributeError, KeyError, TypeError):
+        return None
+    code = picked[0].get("comune_code") if picked and isinstance(picked[0], Mapping) else None
+    return str(code) if code else None
+
+
 # Zoom to a comune keeps its surroundings: the view spans at least this many degrees of
 # longitude (about 25 km at 45.5° N), so neighbouring comuni and their names stay in view.
 MIN_VIEW_EXTENT_DEG = 0.32
@@ -591,6 +724,7 @@ def build_deck(
     size_scopes: Sequence[str] = SIZE_SCOPES,
     place_names: bool = True,
     view: pdk.ViewState | None = None,
+    aggregates: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The organisations map.
 
@@ -613,12 +747,20 @@ def build_deck(
     * ``place_names``: layers ``"place-names-comuni"`` and ``"place-names-capitals"``
       (:func:`place_name_layers`, from ``comuni_df``'s centroids and population), on top.
     * ``view``: the initial view (default: :func:`view_state` of the points).
+    * ``aggregates``: rows of sql/map_comune_counts.sql. Given, the map draws layer
+      ``"comune-counts"`` (:func:`aggregate_data`, one circle per comune) instead of the
+      sites (``points_df`` is then ignored: pass an empty frame), and the choropleth takes its
+      counts from ``comuni_df["count"]``.
     * Tooltip: ``{"text": "{tooltip}"}`` (plain text, see the module docstring).
 
     Label keys: see the module docstring (kind_*, segment_*, segments, comune,
     website, employees, approximate_location, organisations, per_10000, population).
     """
-    points = points_data(points_df, labels, fmt=fmt, size_scopes=size_scopes)
+    if aggregates is not None:
+        points = aggregate_data(aggregates, labels, fmt=fmt)
+        points_df = None  # the choropleth counts come from comuni_df
+    else:
+        points = points_data(points_df, labels, fmt=fmt, size_scopes=size_scopes)
     layers: list[pdk.Layer] = []
     borders = None
     if provinces_df is not None and len(provinces_df):
@@ -628,24 +770,10 @@ def build_deck(
         layers.append(_comuni_layer(points_df, comuni_df, choropleth, labels, fmt))
     if borders is not None:
         layers.append(borders)
-    layers.append(
-        pdk.Layer(
-            "ScatterplotLayer",
-            data=points,
-            id=POINTS_LAYER_ID,
-            pickable=True,
-            auto_highlight=True,
-            get_position=["lon", "lat"],
-            get_fill_color="fill",
-            get_line_color="line",
-            get_radius="radius",
-            # Quoted: pydeck turns bare strings into "@@=" expressions (undefined in JS).
-            radius_units="'pixels'",
-            stroked=True,
-            line_width_units="'pixels'",
-            get_line_width=1,
-        )
-    )
+    if aggregates is not None:
+        layers.append(_scatter_layer(points, AGGREGATE_LAYER_ID, "meters", radius_min_pixels=AGG_MIN_PIXELS))
+    else:
+        layers.append(_scatter_layer(points, POINTS_LAYER_ID))
     if place_names and comuni_df is not None and len(comuni_df):
         layers.extend(place_name_layers(comuni_df, provinces_df))
     return CompactDeck(

@@ -203,8 +203,23 @@ def specialties(df: pd.DataFrame) -> list[str]:
 # Organisations
 
 
-organisations = frame_query("organisations.sql",
-                            "The filtered organisation sites, every column of mart.organisations.", filtered=True)
+@warehouse_query("organisations.sql", filtered=True)
+def organisations(df: pd.DataFrame, max_rows: int | None = None) -> pd.DataFrame:
+    """The filtered organisation sites (the columns the pages and downloads show), ordered by name;
+    the first `max_rows` of them (None: every one)."""
+    return df
+
+
+def organisations_all(f: Filters) -> pd.DataFrame:
+    """Every filtered site, like organisations(f), read without the cache: a download at a million
+    sites is built when its button is pressed and is too large to keep in memory (issue 15)."""
+    return organisations.uncached(warehouse.build_key(), f.key(), (None,))
+
+
+@warehouse_query("site_count.sql", filtered=True)
+def site_count(df: pd.DataFrame) -> int:
+    """The number of filtered sites."""
+    return int(df["sites"].iloc[0])
 
 
 def _none_for_na(row: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +260,15 @@ comuni_layer = frame_query("comuni_layer.sql",
 
 
 provinces_layer = frame_query("provinces_layer.sql", "Province polygons (GeoJSON text) for the map's borders.")
+
+
+map_comune_counts = frame_query("map_comune_counts.sql",
+                                "The filtered sites per comune: centroid, sites, located, approximate, most frequent kind "
+                                "(a row with comune_code NULL for sites without a comune).", filtered=True)
+
+
+map_sites = frame_query("map_sites.sql", "The filtered sites with the columns the map draws (maps.points_data).",
+                        filtered=True)
 
 
 # --------------------------------------------------------------------------------------

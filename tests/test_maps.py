@@ -412,3 +412,70 @@ def test_mouse_wheel_does_not_zoom(crema_sites):
     spec = json.loads(maps.build_deck(crema_sites, labels={}, fmt=IT).to_json())
     controller = spec["views"][0]["controller"]
     assert controller["scrollZoom"] is False and controller["keyboard"] is True
+
+
+# --------------------------------------------------------------------------- counts per comune (issue 15)
+def comune_counts() -> pd.DataFrame:
+    """Rows shaped like sql/map_comune_counts.sql: two comuni, one without a centroid, sites without a comune."""
+    return pd.DataFrame({
+        "comune_code": ["019035", "098031", "999999", None],
+        "name": ["Crema", HOSTILE, "Nowhere", None],
+        "province": ["CR", "LO", "XX", None],
+        "lat": [45.364, 45.31, None, None], "lon": [9.686, 9.503, None, None],
+        "sites": [1234, 5, 7, 3], "located": [1234, 5, 0, 0], "approximate": [1234, 5, 0, 0],
+        "kind": ["company", "testing_lab", "company", "company"], "kind_sites": [1000, 3, 7, 3],
+    })
+
+
+def test_counts_layer_one_circle_per_comune_sized_by_count_with_a_text_tooltip():
+    labels = {"aggregate_sites": "Sedi", "aggregate_kind": "Tipo più frequente", "aggregate_click": "Clic",
+              "kind_company": "Impresa", "kind_testing_lab": "Laboratorio"}
+    data = maps.aggregate_data(comune_counts(), labels, fmt=IT)
+    assert list(data["comune_code"]) == ["019035", "098031"]  # no centroid, no comune: not drawn
+    assert list(data["sites"]) == [1234, 5]
+    crema, lodi = data.iloc[0], data.iloc[1]
+    assert crema["radius"] == maps.AGG_MAX_RADIUS_M > lodi["radius"] > maps.AGG_MIN_RADIUS_M
+    # the area grows with the count: radius above the minimum ~ sqrt(count)
+    grow = (lodi["radius"] - maps.AGG_MIN_RADIUS_M) / (crema["radius"] - maps.AGG_MIN_RADIUS_M)
+    assert grow == pytest.approx(math.sqrt(5 / 1234), abs=0.01)
+    assert crema["fill"][:3] == list(maps.KIND_COLOURS["company"])
+    assert lodi["fill"][:3] == list(maps.KIND_COLOURS["testing_lab"])
+    assert crema["tooltip"].split("\n") == ["Crema (CR)", "Sedi: 1.234", "Tipo più frequente: Impresa (1.000)", "Clic"]
+    assert lodi["tooltip"].split("\n")[0] == f"{HOSTILE} (LO)"  # plain text in a text tooltip, never parsed
+
+
+def test_deck_with_counts_sends_no_site_and_colours_the_comuni_from_their_counts(comuni, provinces):
+    counts = comune_counts()
+    comuni = comuni.assign(count=[1234, 5, 0])  # sql/comuni_layer.sql's counts
+    deck = maps.build_deck(pd.DataFrame(columns=list(site("x"))), comuni, provinces, labels={}, choropleth="count",
+                           aggregates=counts, fmt=EN)
+    spec = json.loads(deck.to_json())
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids == ["province-land", "comuni", "province-borders", maps.AGGREGATE_LAYER_ID]
+    agg = spec["layers"][-1]
+    assert agg["pickable"] is True and agg["@@type"] == "ScatterplotLayer"
+    assert agg["radiusUnits"] == "meters" and agg["radiusMinPixels"] == maps.AGG_MIN_PIXELS  # grows with the zoom
+    assert sorted(r["comune_code"] for r in agg["data"]) == ["019035", "098031"]
+    features = {f["properties"]["comune_code"]: f["properties"] for f in layer_by_id(deck, "comuni").data["features"]}
+    assert "1,234" in features["019035"]["tooltip"] and features["015146"]["fill"][3] == 0
+    assert maps.choropleth_values(None, comuni, "count").to_dict() == {"019035": 1234.0, "098031": 5.0, "015146": 0.0}
+
+
+def test_threshold_is_one_constant_overridable_by_the_environment(monkeypatch):
+    monkeypatch.delenv(maps.MAX_SITES_ENV, raising=False)
+    assert maps.max_sites() == maps.MAX_SITES
+    assert not maps.aggregated(maps.MAX_SITES) and maps.aggregated(maps.MAX_SITES + 1)
+    monkeypatch.setenv(maps.MAX_SITES_ENV, "40")
+    assert maps.max_sites() == 40 and maps.aggregated(41) and not maps.aggregated(40)
+    assert maps.aggregated(41, limit=100) is False
+    monkeypatch.setenv(maps.MAX_SITES_ENV, "lots")  # not a number: the constant
+    assert maps.max_sites() == maps.MAX_SITES
+
+
+def test_selected_comune_reads_a_click_on_a_count():
+    event = {"selection": {"indices": {maps.AGGREGATE_LAYER_ID: [0]},
+                           "objects": {maps.AGGREGATE_LAYER_ID: [{"comune_code": "019035", "sites": 3}]}}}
+    assert maps.selected_comune(event) == "019035"
+    site_click = {"selection": {"objects": {maps.POINTS_LAYER_ID: [{"org_id": "a"}]}}}
+    assert maps.selected_comune(site_click) is None
+    assert maps.selected_comune({"selection": {"objects": {}}}) is None and maps.selected_comune(None) is None

@@ -1,0 +1,3 @@
+-- The number of filtered sites (filtered).
+SELECT count(*) AS sites
+FROM f
