@@ -585,7 +585,7 @@ def _forget(b: Build, order: int, label: str) -> None:
                             ("staging.rejected_rows", "file", label), ("staging.load_issues", "file", label)):
         if _columns(b.con, *table.split(".")):
             b.con.execute(f"DELETE FROM {table} WHERE {col} = ?", [key])  # table, col: the names above
-    b.n_staged = b.con.execute("SELECT count(*) FROM staging.registry_rows").fetchone()[0] \
+    b.n_staged = b.con.execute("SELECT count(*) FROM staging.registry_rows").fetchall()[0][0] \
         if _columns(b.con, "staging", "registry_rows") else 0
 
 
@@ -703,7 +703,7 @@ def _label_sites(con) -> None:
     """staging.registry_rows.label: from the load position to the site label (merging.site_labels: the
     lowest position of the rows that are one site), computed on integer codes of the key columns read
     from DuckDB one at a time (no Python string per row)."""
-    n = con.execute("SELECT count(*) FROM staging.registry_rows").fetchone()[0]
+    n = con.execute("SELECT count(*) FROM staging.registry_rows").fetchall()[0][0]
     if not n:
         return
 
