@@ -25,6 +25,7 @@ from .registry import merging
 from .registry.places import PlaceIndex, load_mergers
 from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, ReadRestart, read_batches, read_table, sha256_of
 from .registry.validation import ISSUE_COLS, REJECT_COLS, Context, Validated, validate
+from .registry.vectorised import name_key_array
 from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
 from .sqlfiles import create_from_frames
 from .sqlfiles import sql as _sql
@@ -666,11 +667,11 @@ def _stage_rows(b: Build, rows: pd.DataFrame) -> None:
     _ensure_staging(con)
     if rows.empty:
         return
-    rows["name_key"] = merging.add_name_keys(rows)
     n = len(rows)
-    arrays = {"label": pa.array(np.arange(b.n_staged, b.n_staged + n, dtype=np.int64))}
+    arrays = {"label": pa.array(np.arange(b.n_staged, b.n_staged + n, dtype=np.int64)),
+              "name_key": name_key_array(rows["name"]).cast(pa.string())}
     b.n_staged += n
-    rows = rows.drop(columns=[c for c in ("label", "site_key") if c in rows])
+    arrays["name"] = pa.array(rows.pop("name").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     # each column leaves the frame once it is an Arrow array: the Python objects are freed column by column
     for c in ("src_order", "line"):
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=np.int64))
@@ -678,7 +679,7 @@ def _stage_rows(b: Build, rows: pd.DataFrame) -> None:
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
     for c in ("employees_year", "revenue_year", "founded", "employees_min", "employees_max"):
         arrays[c] = pa.array(pd.array(rows.pop(c), dtype="Int64"), type=pa.int64())
-    for c in STAGED_TEXT:
+    for c in STAGED_TEXT[2:]:  # name, name_key are above
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     for c in ("segments", "specialties", "source_urls"):
         arrays[c] = _string_lists(rows.pop(c))
