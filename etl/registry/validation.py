@@ -97,15 +97,20 @@ def _omap(series: pd.Series, fn) -> pd.Series:
     return pd.Series([fn(v) for v in series.to_numpy(dtype=object)], index=series.index, dtype=object)
 
 
-def _map_unique(series: pd.Series, fn) -> tuple[pd.Series, pd.Series]:
-    """Apply fn(value) -> (parsed, message) once per distinct value."""
+def _map_unique(series: pd.Series, fn, dtype: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Apply fn(value) -> (parsed, message) once per distinct value; `dtype` (e.g. 'Int64') types the parsed
+    values once per distinct value instead of once per row."""
     codes, uniq = factorize(series)
     results = [fn(v) for v in uniq]
-    parsed = np.empty(len(results), dtype=object)
-    parsed[:] = [r[0] for r in results]
     msgs = np.array([r[1] for r in results], dtype=object)
-    return (pd.Series(parsed[codes], index=series.index, dtype=object),
-            pd.Series(msgs[codes], index=series.index, dtype=object))
+    if dtype is not None:
+        typed = pd.array([r[0] for r in results], dtype=dtype)
+        parsed_rows = pd.Series(typed.take(codes) if len(codes) else typed[:0], index=series.index)
+    else:
+        parsed = np.empty(len(results), dtype=object)
+        parsed[:] = [r[0] for r in results]
+        parsed_rows = pd.Series(parsed[codes], index=series.index, dtype=object)
+    return parsed_rows, pd.Series(msgs[codes], index=series.index, dtype=object)
 
 
 def _dropped(msgs: pd.Series) -> pd.Series:
@@ -171,7 +176,10 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     allow_unplaced = role == "registry"
     err_mask = perr.notna().to_numpy() & ~too_long & ~(missing & allow_unplaced)
     if err_mask.any():
-        shown = pd.Series([" / ".join(x for x in (c, p) if x) or None for c, p in zip(comune_txt, prov_txt)], dtype=object)
+        shown = np.full(n, None, dtype=object)  # 'comune / province' as written, on the rejected rows only
+        idx = np.flatnonzero(err_mask)
+        shown[idx] = [" / ".join(x for x in (c, p) if x) or None
+                      for c, p in zip(comune_txt.to_numpy()[idx], prov_txt.to_numpy()[idx])]
         errors.add(err_mask, "comune", shown, perr, "error")
     warns.add(pwarn.notna().to_numpy(), "comune", comune_raw, pwarn, "warning")
     out["comune_code"] = code
@@ -227,9 +235,9 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
         out = out.drop(columns="_rev_m")
 
     for f in ("founded", "employees_year", "revenue_year", "last_year"):
-        parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year))
+        parsed, msg = _map_unique(safe(f), lambda v: parse_year(v, hi=ctx.today.year), dtype="Int64")
         warns.add(msg.notna().to_numpy(), f, col(f), msg, "warning")
-        out[f] = parsed.astype("Int64")
+        out[f] = parsed
     # a year in the header ('Dipendenti 2025') dates the column's figures
     for sp in table.specs.values():
         y = {"employees": "employees_year", "revenue_eur": "revenue_year"}.get(sp.field)
