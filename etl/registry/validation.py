@@ -299,6 +299,9 @@ def validate(table: RawTable, ctx: Context, *, role: str = "inbox", label: str |
     out["specialties"] = _map_unique(safe("specialties"), lambda v: (split_list(v), None))[0]
 
     def vocab(field_name, allowed):
+        if field_name not in cols:  # no such column: every value missing, nothing to check
+            out[field_name] = pd.Series(np.full(n, None, dtype=object), dtype=object)
+            return
         vals = _map_unique(safe(field_name), lambda v: ((lambda t: t.lower().replace(" ", "_") if t else None)(clean_text(v)), None))[0]
         bad = vals.notna() & ~vals.isin(allowed)
         warns.add(bad.to_numpy(), field_name, col(field_name),
@@ -412,6 +415,9 @@ def _employee_classes(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Serie
 
 
 def _coordinates(out: pd.DataFrame, lat_raw, lon_raw, col, ctx: Context, warns: _Collector) -> None:
+    if not (lat_raw.notna().any() or lon_raw.notna().any()):  # no coordinates in the file: nothing to parse
+        out["lat"] = out["lon"] = pd.Series(np.full(len(out), np.nan), index=out.index)
+        return
     lat, lat_msg = parse_numbers(lat_raw, coordinate=True)
     lon, lon_msg = parse_numbers(lon_raw, coordinate=True)
     warns.add(lat_msg.notna().to_numpy(), "lat", col("lat"), lat_msg, "warning")

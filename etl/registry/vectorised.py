@@ -70,7 +70,16 @@ def clean_texts(series: pd.Series) -> pd.Series:
 
 def _clean_texts(series: pd.Series) -> pd.Series:
     a = _arrow(series)
-    a = pc.utf8_trim_whitespace(pc.replace_substring_regex(a, r"\s+", " "))
+    # runs of white space to one space: only the values with a tab, newline or two spaces change (plain
+    # substring searches find them; the regular expression runs on those alone)
+    runs = None
+    for ws in ("  ", "\t", "\n", "\r", "\f"):
+        m = pc.match_substring(a, ws)
+        runs = m if runs is None else pc.or_(runs, m)
+    runs = pc.fill_null(runs, False)
+    if pc.any(runs).as_py():
+        a = pc.replace_with_mask(a, runs, pc.replace_substring_regex(pc.filter(a, runs), r"\s+", " "))
+    a = pc.utf8_trim_whitespace(a)
     unknown = pc.is_in(pc.utf8_lower(a), value_set=_UNKNOWN)
     a = pc.if_else(pc.fill_null(unknown, False), pa.scalar(None, a.type), a)
     return _to_object(a, series.index)
