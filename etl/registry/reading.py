@@ -122,7 +122,10 @@ def _new_table(path: Path, overrides: dict[str, str] | None) -> RawTable:
 def read_table(path: Path, overrides: dict[str, str] | None = None) -> RawTable:
     """The whole file as one RawTable (see `read_batches` for the same rows in batches)."""
     path = Path(path)
-    table = _new_table(path, overrides)
+    return _read_whole(path, _new_table(path, overrides))
+
+
+def _read_whole(path: Path, table: RawTable) -> RawTable:
     suffix = path.suffix.lower()
     with open(path, "rb") as f:
         head = f.read(8)
@@ -356,12 +359,15 @@ def read_batches(path: Path, overrides: dict[str, str] | None = None, rows: int 
     files) is read block by block; any other file is one batch. Every batch carries the file's header,
     mapping, units and sha256; the first one also its file warnings (the notes of the whole file).
     Raises FileReadError (before the first batch) or ReadRestart (see there)."""
+    from dataclasses import replace
+
     path = Path(path)
     rows = rows or batch_rows()
-    table = _new_table(path, overrides)
+    base = _new_table(path, overrides)  # hashed once; the whole-file reader starts from it when needed
     if path.suffix.lower() in (".xlsx", ".xlsm") or path.stat().st_size < FAST_PATH_MIN_BYTES:
-        yield read_table(path, overrides)
+        yield _read_whole(path, base)
         return
+    table = replace(base, units={}, overrides=dict(base.overrides))
     with open(path, "rb") as f:
         head = f.read(1_000_000)
         bom = head.startswith(b"\xef\xbb\xbf")
@@ -380,7 +386,7 @@ def read_batches(path: Path, overrides: dict[str, str] | None = None, rows: int 
             table.delimiter = _detect_delimiter(nonblank[:20], table.overrides) if nonblank else ","
             header = _columnar_header(head[start:cut], table.delimiter, table) if nonblank else None
         if header is None:
-            yield read_table(path, overrides)
+            yield _read_whole(path, base)
             return
         table.encoding = "utf-8-sig" if bom else "utf-8"
         specs, mapped = header
@@ -392,7 +398,7 @@ def read_batches(path: Path, overrides: dict[str, str] | None = None, rows: int 
             if got is None:
                 if yielded or pending is not None:
                     raise ReadRestart(path.name)
-                yield read_table(path, overrides)
+                yield _read_whole(path, base)
                 return
             first_line += chunk.count(b"\n")
             if not len(got[0]):
