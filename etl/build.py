@@ -294,14 +294,20 @@ def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
     n = table.n_rows
     cols = {
         "src_order": pa.array(np.full(n, file_index, dtype=np.int32)),
-        "file": pa.array([label] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
-        "sha256": pa.array([table.sha256] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
+        "file": _repeated(label, n),
+        "sha256": _repeated(table.sha256, n),
         "line": pa.array(np.asarray(table.lines, dtype=np.int64)),
     }
     for f, v in table.columns.items():
         cols[f] = v.cast(pa.string()) if isinstance(v, (pa.Array, pa.ChunkedArray)) else \
             pa.array(v, type=pa.string(), from_pandas=True)
     return pa.table(cols)
+
+
+def _repeated(text: str | None, n: int) -> pa.Array:
+    """n copies of one text as an Arrow string column (built by Arrow, not from a Python list)."""
+    one = pa.array([text], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), one).cast(pa.string())
 
 
 def _file_issue_rows(rep: FileReport) -> list[dict]:
