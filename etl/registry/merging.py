@@ -51,19 +51,18 @@ def labels_from_codes(place_code: np.ndarray, companies: list[np.ndarray]) -> np
     if n == 0:
         return label
     n_place = int(place_code.max()) + 1
-    keys = []
+    keys = []  # (rows with the key, their dense key code, number of codes)
     for c in companies:
-        valid = c >= 0
-        if valid.any():
-            keys.append(np.where(valid, pd.factorize(c * n_place + place_code)[0], -1))
+        rows = np.flatnonzero(c >= 0)
+        if len(rows):
+            k, uniq = pd.factorize(c[rows] * n_place + place_code[rows])
+            keys.append((rows, k, len(uniq)))
     for _ in range(50):
         before = label.copy()
-        for k in keys:
-            m = k >= 0
-            if not m.any():
-                continue
-            mins = pd.Series(label[m]).groupby(k[m]).transform("min").to_numpy()
-            label[m] = np.minimum(label[m], mins)
+        for rows, k, n_keys in keys:
+            mins = np.full(n_keys, n, dtype=np.int64)
+            np.minimum.at(mins, k, label[rows])  # the lowest label of each key
+            label[rows] = np.minimum(label[rows], mins[k])
         # follow chains: label of my label
         label = label[label]
         if np.array_equal(before, label):
