@@ -708,22 +708,19 @@ def _string_lists(values: pd.Series) -> pa.Array:
 
 def _label_sites(con) -> None:
     """staging.registry_rows.label: from the load position to the site label (merging.site_labels: the
-    lowest position of the rows that are one site), computed on integer codes of the key columns read
-    from DuckDB one at a time (no Python string per row)."""
+    lowest position of the rows that are one site), computed on integer codes of the key columns that
+    DuckDB ranks one key at a time (no string of the rows in Python)."""
     n = con.execute("SELECT count(*) FROM staging.registry_rows").fetchall()[0][0]
     if not n:
         return
 
-    def codes(sql_expr: str, where: str = "") -> tuple[np.ndarray, np.ndarray]:
-        t = con.sql(f"SELECT label, {sql_expr} AS k FROM staging.registry_rows {where}").to_arrow_table()  # fixed SQL
-        pos = t.column("label").to_numpy()
-        enc = t.column("k").combine_chunks().dictionary_encode()
-        return pos, enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
     def full(expr: str) -> np.ndarray:
-        pos, c = codes(expr)
+        """Each row's code of the key `expr` (dense, from DuckDB's sort, which spills under the memory
+        limit; -1 where the key is missing), indexed by load position."""
+        got = con.execute(f"SELECT label, dense_rank() OVER (ORDER BY k) - 1 AS c FROM (SELECT label, {expr} AS k "
+                          "FROM staging.registry_rows) WHERE k IS NOT NULL").fetchnumpy()  # expr: the fixed SQL below
         out = np.full(n, -1, dtype=np.int64)
-        out[pos] = c
+        out[np.asarray(got["label"], dtype=np.int64)] = np.asarray(got["c"], dtype=np.int64)
         return out
 
     vat = full("vat")
