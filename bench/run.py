@@ -249,12 +249,15 @@ def part_scale(tmp: Path, sizes: list[int]) -> None:
         r = stage_build(REPO, tmp / f"scale-wh-{n}" / "w.duckdb", inbox)
         path.unlink()
         points.append({"rows": n, "bare_s": bare, "wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "peak_mb": r["peak_mb"],
-                       "load": os.getloadavg()[0]})
+                       "load": os.getloadavg()[0], "stages": r["stages"]})
         row("scale", f"{n:,} rows: bare read / build wall / build CPU / peak RSS (load {points[-1]['load']:.1f})",
             f"{bare:.2f} s / {r['wall_s']:.1f} s / {r['cpu_s']:.1f} s / {r['peak_mb']:,.0f} MB", "< 1536 MB",
             ok(r["peak_mb"] < 1536))
         row("scale", f"{n:,} rows: per 1,000 rows (wall / CPU)",
             f"{r['wall_s'] / n * 1000 * 1000:.0f} / {r['cpu_s'] / n * 1000 * 1000:.0f} ms")
+        big = {k: v for k, v in r["stages"].items() if v["cpu_s"] >= 1 or (v["peak_mb"] or 0) >= 1000}
+        row("scale", f"{n:,} rows: stages (CPU s / peak MB)",
+            ", ".join(f"{k} {v['cpu_s']:.1f} / {v['peak_mb'] or 0:,.0f}" for k, v in big.items()))
     base = next((p for p in points if p["rows"] == 1_000_000), None)
     for p in points:
         if base and p["rows"] > base["rows"]:

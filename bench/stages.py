@@ -3,8 +3,8 @@
     python bench/stages.py --root <checkout> --db <out.duckdb> --inbox <dir> [--profile out.prof]
 
 Imports `etl` from --root (so the same script measures today's code and an older revision's worktree),
-wraps the build's per-stage progress (`etl.build._Progress.stage`) and its `read_table` / `validate`
-calls, and prints one JSON object on the last line of stdout:
+wraps the build's per-stage progress (`etl.build._Progress.stage`) and its `read_table` / `read_batches` /
+`validate` calls, and prints one JSON object on the last line of stdout:
 {"stages": {stage: {"s": seconds, "cpu_s": CPU seconds of all threads, "peak_mb": peak RSS during the stage, "rss_mb": RSS at its end}},
  "read_s", "validate_s", "wall_s", "peak_mb" (the highest stage peak)}. The per-stage peak comes from Linux's VmHWM, reset at
 the start of every stage (`echo 5 > /proc/self/clear_refs`); without that file only the end RSS is shown.
@@ -96,7 +96,23 @@ def main() -> int:
 
         b.duckdb = type("duckdb_proxy", (), {"connect": staticmethod(lambda *a, **k: Timed(real_connect(*a, **k))),
                                              "Error": b.duckdb.Error})
+    def timed_batches(fn, key):  # read_batches is a generator: its time is spent while it is iterated
+        def wrapper(*a, **k):
+            it = fn(*a, **k)
+            while True:
+                t = time.perf_counter()
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+                finally:
+                    calls[key] += time.perf_counter() - t
+                yield item
+        return wrapper
+
     b.read_table = timed(b.read_table, "read_s")
+    if hasattr(b, "read_batches"):  # the batched build (issue 15); older checkouts call read_table only
+        b.read_batches = timed_batches(b.read_batches, "read_s")
     b.validate = timed(b.validate, "validate_s")
     prof = None
     if args.profile:

@@ -23,8 +23,9 @@ import pyarrow as pa
 from . import corrections, durable, messages, paths, schema, vocab
 from .registry import merging
 from .registry.places import PlaceIndex, load_mergers
-from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, read_table, sha256_of
+from .registry.reading import MAPPING_SUFFIX, FileReadError, RawTable, ReadRestart, read_batches, read_table, sha256_of
 from .registry.validation import ISSUE_COLS, REJECT_COLS, Context, Validated, validate
+from .registry.vectorised import name_key_array
 from .sources import capabilities, classification, comparable_groups, geography, indicators, measures, segments
 from .sqlfiles import create_from_frames
 from .sqlfiles import sql as _sql
@@ -189,25 +190,41 @@ def file_label(path: Path, role: str) -> str:
 
 def read_and_validate(path: Path, ctx: Context, role: str, overrides: dict[str, str] | None = None
                       ) -> tuple[RawTable | None, Validated | None, FileReport]:
-    """The parsing and validation shared by `build` and `validate`."""
-    label = file_label(path, role)
-    rep = FileReport(file=label, role=role, path=str(path))
+    """The parsing and validation shared by `validate` and the desk (the whole file at once; the build
+    reads large files in batches with the same steps, see `_take`)."""
+    rep = _new_report(path, role)
+    table = _first_batch(rep, path, lambda: read_table(path, overrides))
+    if table is None:
+        return None, None, rep
+    tally = _Tally()
+    v = validate(table, ctx, role=role, label=rep.file)
+    tally.add(table, v)
+    tally.finish(rep)
+    return table, v, rep
+
+
+def _new_report(path: Path, role: str) -> FileReport:
+    rep = FileReport(file=file_label(path, role), role=role, path=str(path))
     if path.suffix.lower() not in REGISTRY_SUFFIXES:
         rep.error = f"unsupported file type {path.suffix or '(none)'}: use .csv or .xlsx"
-        return None, None, rep
+    return rep
+
+
+def _first_batch(rep: FileReport, path: Path, first: Callable[[], RawTable]) -> RawTable | None:
+    """The file's first (or only) batch, with the file-level facts copied into the report; None (and
+    rep.error) when the file cannot be read."""
+    if rep.error:
+        return None
     try:
-        table = read_table(path, overrides)
+        table = first()
     except FileReadError as e:
         rep.error = str(e)
         try:
             rep.sha256 = sha256_of(path)
         except OSError:
             pass
-        return None, None, rep
+        return None
     rep.sha256, rep.encoding, rep.delimiter, rep.sheet = table.sha256, table.encoding, table.delimiter, table.sheet
-    rep.rows_in = table.n_rows + table.n_skipped
-    rep.rows_skipped = table.n_skipped
-    rep.skipped = list(table.skipped)
     rep.mapping_source = table.mapping_source
     rep.mapped = [f"{' '.join(sp.header.split())} -> {sp.field}" + (f" ({sp.how})" if sp.how != "alias" else "")
                   for _, sp in sorted(table.specs.items())]
@@ -218,18 +235,49 @@ def read_and_validate(path: Path, ctx: Context, role: str, overrides: dict[str, 
         rep.notes.append("units applied: " + ", ".join(rep.units))
     if table.mapping_source:
         rep.notes.append(f"column mapping from {table.mapping_source}")
-    v = validate(table, ctx, role=role, label=label)
-    rep.rows_rejected = v.rejected_lines
-    if len(v.rejected):
-        rej = v.rejected.drop_duplicates("line").assign(kind=lambda d: d["reason"].map(_reason_kind))
-        for kind, grp in sorted(rej.groupby("kind")["line"], key=lambda kv: -len(kv[1]))[:8]:
-            lines = ", ".join(map(str, grp.head(5))) + (" …" if len(grp) > 5 else "")
-            rep.rejected_reasons.append(f"{len(grp)} × {kind} (line{'s' if len(grp) > 1 else ''} {lines})")
-    w = v.issues[v.issues["severity"] == "warning"]
-    if len(w):
-        rep.warning_fields = [f"{f}: {n}" for f, n in w["field"].value_counts().items()]
-    rep.warnings = int((v.issues["severity"] == "warning").sum()) + len(table.file_warnings)
-    return table, v, rep
+    return table
+
+
+class _Tally:
+    """A file's counts summed over its batches: rows in and skipped, rejected lines with the most frequent
+    kinds (first lines of each), warnings per field, as FileReport gives them for the whole file."""
+
+    def __init__(self):
+        self.rows_in = self.rejected = self.warnings = 0
+        self.skipped: list[tuple[int, str]] = []
+        self.kinds: dict[str, list] = {}  # kind -> [count, first 6 lines]
+        self.fields: dict[str, int] = {}  # warning field -> count, in order of first appearance
+        self.file_warnings = 0
+
+    def add(self, table: RawTable, v: Validated) -> None:
+        self.file_warnings = self.file_warnings or len(table.file_warnings)  # the first batch carries them
+        self.rows_in += table.n_rows + table.n_skipped
+        self.skipped += table.skipped
+        self.rejected += v.rejected_lines
+        if len(v.rejected):
+            rej = v.rejected.drop_duplicates("line")
+            for kind, line in zip(rej["reason"].map(_reason_kind), rej["line"]):
+                k = self.kinds.setdefault(kind, [0, []])
+                k[0] += 1
+                if len(k[1]) < 6:
+                    k[1].append(line)
+        w = v.issues.loc[v.issues["severity"] == "warning", "field"]
+        self.warnings += len(w)
+        for f, n in w.value_counts(sort=False).items():
+            self.fields[f] = self.fields.get(f, 0) + int(n)
+
+    def finish(self, rep: FileReport) -> None:
+        rep.rows_in = self.rows_in
+        rep.rows_skipped = len(self.skipped)
+        rep.skipped = list(self.skipped)
+        rep.rows_rejected = self.rejected
+        for kind, (n, lines) in sorted(sorted(self.kinds.items()), key=lambda kv: -kv[1][0])[:8]:
+            shown = ", ".join(map(str, lines[:5])) + (" …" if n > 5 else "")
+            rep.rejected_reasons.append(f"{n} × {kind} (line{'s' if n > 1 else ''} {shown})")
+        if self.fields:  # as value_counts: most frequent first, ties in order of first appearance
+            rep.warning_fields = [f"{f}: {n}" for f, n in
+                                  pd.Series(self.fields, dtype="int64").sort_values(ascending=False, kind="stable").items()]
+        rep.warnings = self.warnings + self.file_warnings
 
 
 def _reason_kind(reason: str) -> str:
@@ -246,14 +294,20 @@ def _raw_frame(table: RawTable, file_index: int, label: str) -> pa.Table:
     n = table.n_rows
     cols = {
         "src_order": pa.array(np.full(n, file_index, dtype=np.int32)),
-        "file": pa.array([label] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
-        "sha256": pa.array([table.sha256] * n, type=pa.string()) if n else pa.array([], type=pa.string()),
+        "file": _repeated(label, n),
+        "sha256": _repeated(table.sha256, n),
         "line": pa.array(np.asarray(table.lines, dtype=np.int64)),
     }
     for f, v in table.columns.items():
         cols[f] = v.cast(pa.string()) if isinstance(v, (pa.Array, pa.ChunkedArray)) else \
             pa.array(v, type=pa.string(), from_pandas=True)
     return pa.table(cols)
+
+
+def _repeated(text: str | None, n: int) -> pa.Array:
+    """n copies of one text as an Arrow string column (built by Arrow, not from a Python list)."""
+    one = pa.array([text], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), one).cast(pa.string())
 
 
 def _file_issue_rows(rep: FileReport) -> list[dict]:
@@ -340,7 +394,8 @@ class Sources:
 @dataclass
 class Build:
     """What the stages share: the connection, the inputs, the per-file reports and the frames the
-    registry, inbox and merge stages collect (rejected rows, issues, staged rows, earlier years)."""
+    registry, inbox and merge stages collect (file-level issues, earlier years); the rows themselves go to
+    DuckDB batch by batch (raw.registry_rows, staging.registry_rows, staging.rejected_rows / load_issues)."""
     con: duckdb.DuckDBPyConnection
     prog: _Progress | None
     run_id: str
@@ -350,8 +405,8 @@ class Build:
     inputs: Inputs | None = None
     rejected: list[pd.DataFrame] = field(default_factory=list)
     issues: list[pd.DataFrame] = field(default_factory=list)
-    staged: list[pd.DataFrame] = field(default_factory=list)
     history: list[pd.DataFrame] = field(default_factory=list)
+    n_staged: int = 0  # rows in staging.registry_rows: the next row's load position
     build_id: str | None = None
 
 
@@ -416,23 +471,29 @@ def _merge(b: Build) -> None:
     """staging.registry_rows -> staging.sites (one row per site), the accounting, earlier years, the
     conflicts, staging.rejected_rows and staging.load_issues."""
     con = b.con
-    rows = pd.concat(b.staged, ignore_index=True) if b.staged else pd.DataFrame()
-    b.staged.clear()  # the per-file frames are in `rows` now
-    _stage_rows(con, rows)
-    del rows
+    _ensure_staging(con)
+    _label_sites(con)
     con.execute("CREATE TABLE staging.sites AS " + _sql("staging/stg_registry__sites.sql"))
     _account(con, b.reports)
     _stage_history(con, b.history)
     b.issues.append(con.execute(_sql("staging/stg_registry__conflicts.sql")).df())
-    rejected = messages.with_codes(_concat(b.rejected, REJECT_COLS), "reason")  # code, params of the rows
-    issues = messages.with_codes(_concat(b.issues, ISSUE_COLS), "message")       # validation did not code
-    for df in (rejected, issues):
+    _store_issues(con, _concat(b.rejected, REJECT_COLS), _concat(b.issues, ISSUE_COLS))
+    b.rejected.clear()
+    b.issues.clear()
+
+
+def _store_issues(con, rejected: pd.DataFrame, issues: pd.DataFrame) -> None:
+    """Append rejected rows and issues to staging.rejected_rows / staging.load_issues (created at the
+    first call), with the code and params of the messages validation did not code."""
+    for table, df, text_col in (("staging.rejected_rows", rejected, "reason"), ("staging.load_issues", issues, "message")):
+        if not _columns(con, *table.split(".")):
+            schema.create_table(con, table)
+        if not len(df):
+            continue
+        df = messages.with_codes(df, text_col)
         df["line"] = pd.array(df["line"], dtype="Int64")
         df["value"] = df["value"].map(lambda x: None if x is None or (isinstance(x, float) and np.isnan(x)) else str(x))
-    schema.create_table(con, "staging.rejected_rows")
-    _insert(con, "staging.rejected_rows", rejected)
-    schema.create_table(con, "staging.load_issues")
-    _insert(con, "staging.load_issues", issues)
+        _insert(con, table, df)
 
 
 def _site_ids(b: Build) -> None:
@@ -483,16 +544,61 @@ STAGES = [s.name for s in PIPELINE] + ["promote"]  # promote: the atomic replace
 # --------------------------------------------------------------------------- stage helpers
 
 def _take(b: Build, path: Path, role: str, order: int) -> None:
-    """Read and validate one registry file; its raw rows go to raw.registry_rows, its valid rows to
-    b.staged (merged in the merge stage), its rejected rows and warnings to b.rejected / b.issues."""
-    con = b.con
-    table, v, rep = read_and_validate(path, b.inputs.ctx, role, b.sources.overrides if role == "inbox" else None)
+    """Read and validate one registry file batch by batch (`read_batches`): each batch's raw rows go to
+    raw.registry_rows, its valid rows to staging.registry_rows (labelled into sites in the merge stage),
+    its rejected rows and warnings to staging.rejected_rows / load_issues; earlier years to b.history.
+    A file found irregular after its first batches (ReadRestart) is taken again whole by `read_table`."""
+    overrides = b.sources.overrides if role == "inbox" else None
+    try:
+        _take_batches(b, path, role, order, read_batches(path, overrides))
+    except ReadRestart:
+        _forget(b, order, file_label(path, role))
+        _take_batches(b, path, role, order, iter([read_table(path, overrides)]))
+
+
+def _take_batches(b: Build, path: Path, role: str, order: int, batches) -> None:
+    rep = _new_report(path, role)
+    table = _first_batch(rep, path, lambda: next(batches))
     b.reports.append(rep)
-    b.issues.append(pd.DataFrame(_file_issue_rows(rep)))
     if table is None:
+        b.issues.append(pd.DataFrame(_file_issue_rows(rep)))
         b.prog.log(f"{path.name}: could not be read: {rep.error}")
         return
-    raw = _raw_frame(table, order, rep.file)
+    tally = _Tally()
+    file_date = date.fromtimestamp(path.stat().st_mtime).isoformat()
+    while table is not None:
+        v = validate(table, b.inputs.ctx, role=role, label=rep.file)
+        tally.add(table, v)
+        _raw_rows(b.con, _raw_frame(table, order, rep.file))
+        rows = v.rows
+        rows["src_order"] = order
+        rows["file_date"] = file_date
+        _stage_rows(b, rows)
+        if v.history is not None and len(v.history):
+            b.history.append(v.history)
+        _store_issues(b.con, v.rejected, v.issues[v.issues["severity"] == "warning"])
+        del v, rows
+        table = next(batches, None)
+    tally.finish(rep)
+    b.issues.append(pd.DataFrame(_file_issue_rows(rep)))
+    b.prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
+
+
+def _forget(b: Build, order: int, label: str) -> None:
+    """Drop what the batches of one file left (before it is read again whole)."""
+    b.reports.pop()
+    b.history = [h for h in b.history if not (len(h) and h["file"].iloc[0] == label)]
+    for table, col, key in (("raw.registry_rows", "src_order", order), ("staging.registry_rows", "src_order", order),
+                            ("staging.rejected_rows", "file", label), ("staging.load_issues", "file", label)):
+        if _columns(b.con, *table.split(".")):
+            b.con.execute(f"DELETE FROM {table} WHERE {col} = ?", [key])  # table, col: the names above
+    b.n_staged = b.con.execute("SELECT count(*) FROM staging.registry_rows").fetchall()[0][0] \
+        if _columns(b.con, "staging", "registry_rows") else 0
+
+
+def _raw_rows(con, raw: pa.Table) -> None:
+    """Append a batch's rows as read to raw.registry_rows (created from the first; a later file's new
+    fields become new columns)."""
     con.register("v_raw", raw)
     existing = _columns(con, "raw", "registry_rows")
     if not existing:
@@ -504,15 +610,6 @@ def _take(b: Build, path: Path, role: str, order: int) -> None:
             con.execute(f'ALTER TABLE raw.registry_rows ADD COLUMN "{c}" VARCHAR')  # c: a canonical field name
     con.execute("INSERT INTO raw.registry_rows BY NAME SELECT * FROM v_raw")
     con.unregister("v_raw")
-    rows = v.rows
-    rows["src_order"] = order
-    rows["file_date"] = date.fromtimestamp(path.stat().st_mtime).isoformat()
-    b.staged.append(rows)
-    if v.history is not None and len(v.history):
-        b.history.append(v.history)
-    b.rejected.append(v.rejected)
-    b.issues.append(v.issues[v.issues["severity"] == "warning"])
-    b.prog.log(f"{path.name}: {rep.rows_in} rows, {rep.rows_rejected} rejected, {rep.warnings} warnings")
 
 
 def _indicators(b: Build) -> None:
@@ -564,30 +661,86 @@ STAGED_TEXT = ["name", "name_key", "kind", "ateco", "comune_code", "website", "v
                "group_id", "file", "file_date", "status", "site_role", "employees_class"]
 
 
-def _stage_rows(con, rows: pd.DataFrame) -> None:
-    con.execute(_sql("ddl/staging_registry_rows.sql"))
+def _ensure_staging(con) -> None:
+    if not _columns(con, "staging", "registry_rows"):
+        con.execute(_sql("ddl/staging_registry_rows.sql"))
+
+
+def _stage_rows(b: Build, rows: pd.DataFrame) -> None:
+    """Append a batch's valid rows to staging.registry_rows, with their name keys; `label` holds the row's
+    load position until `_label_sites` sets the site labels (which need every file's rows)."""
+    con = b.con
+    _ensure_staging(con)
     if rows.empty:
         return
-    rows["name_key"] = merging.add_name_keys(rows)
-    rows["site_key"] = merging.site_keys(rows)
-    rows["label"] = merging.site_labels(rows)
-    arrays = {}
-    # each column leaves the frame once it is an Arrow array: the Python objects of a million-row file are
-    # freed column by column instead of living beside their Arrow copy until the end
-    for c in ("label", "src_order", "line"):
+    n = len(rows)
+    arrays = {"label": pa.array(np.arange(b.n_staged, b.n_staged + n, dtype=np.int64)),
+              "name_key": name_key_array(rows["name"]).cast(pa.string())}
+    b.n_staged += n
+    arrays["name"] = pa.array(rows.pop("name").to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    # each column leaves the frame once it is an Arrow array: the Python objects are freed column by column
+    for c in ("src_order", "line"):
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=np.int64))
     for c in ("lat", "lon", "employees", "revenue_eur"):
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
     for c in ("employees_year", "revenue_year", "founded", "employees_min", "employees_max"):
         arrays[c] = pa.array(pd.array(rows.pop(c), dtype="Int64"), type=pa.int64())
-    for c in STAGED_TEXT:
+    for c in STAGED_TEXT[2:]:  # name, name_key are above
         arrays[c] = pa.array(rows.pop(c).to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     for c in ("segments", "specialties", "source_urls"):
-        arrays[c] = pa.array([v if isinstance(v, list) else [] for v in rows.pop(c).to_numpy(dtype=object)],
-                             type=pa.list_(pa.string()))
+        arrays[c] = _string_lists(rows.pop(c))
     con.register("v_rows", pa.table(arrays))
     con.execute("INSERT INTO staging.registry_rows BY NAME SELECT * FROM v_rows")
     con.unregister("v_rows")
+
+
+def _string_lists(values: pd.Series) -> pa.Array:
+    """A column of lists of text (None: an empty list) as an Arrow list array, once per distinct list."""
+    objs = values.to_numpy(dtype=object)
+    if not len(objs):
+        return pa.array([], type=pa.list_(pa.string()))
+    # validation gives the rows of one distinct value the same list object: one Arrow list per object
+    codes, _ = pd.factorize(np.frompyfunc(id, 1, 1)(objs).astype(np.int64))
+    first = np.unique(codes, return_index=True)[1]
+    lists = [v if isinstance(v, list) else [] for v in objs[first]]
+    return pa.array(lists, type=pa.list_(pa.string())).take(pa.array(codes))
+
+
+def _label_sites(con) -> None:
+    """staging.registry_rows.label: from the load position to the site label (merging.site_labels: the
+    lowest position of the rows that are one site), computed on integer codes of the key columns that
+    DuckDB ranks one key at a time (no string of the rows in Python)."""
+    n = con.execute("SELECT count(*) FROM staging.registry_rows").fetchall()[0][0]
+    if not n:
+        return
+
+    def full(expr: str) -> np.ndarray:
+        """Each row's code of the key `expr` (dense, from DuckDB's sort, which spills under the memory
+        limit; -1 where the key is missing), indexed by load position."""
+        got = con.execute(f"SELECT label, dense_rank() OVER (ORDER BY k) - 1 AS c FROM (SELECT label, {expr} AS k "
+                          "FROM staging.registry_rows) WHERE k IS NOT NULL").fetchnumpy()  # expr: the fixed SQL below
+        out = np.full(n, -1, dtype=np.int64)
+        out[np.asarray(got["label"], dtype=np.int64)] = np.asarray(got["c"], dtype=np.int64)
+        return out
+
+    vat = full("vat")
+    name = full("CASE WHEN comune_code IS NOT NULL AND coalesce(name_key, '') <> '' THEN name_key END")
+    place = full("coalesce(comune_code, '')")
+    ul = con.execute("SELECT label, comune_code, address FROM staging.registry_rows "
+                     "WHERE site_role = 'local_unit'").df()
+    if len(ul):  # a local unit's site is its comune and folded address (merging.site_keys); without an
+        # address it is the company's site in that comune (its key is the comune's, already in `place`)
+        key = merging.site_keys(ul.assign(site_role="local_unit")).to_numpy(dtype=object)
+        own = np.array(["\x1f" in k for k in key], dtype=bool)
+        if own.any():
+            place[ul["label"].to_numpy()[own]] = pd.factorize(key[own])[0].astype(np.int64) + int(place.max()) + 1
+    label = merging.labels_from_codes(place, [vat, name])
+    moved = np.flatnonzero(label != np.arange(n))
+    if len(moved):
+        con.register("v_labels", pa.table({"pos": pa.array(moved), "site": pa.array(label[moved])}))
+        con.execute("UPDATE staging.registry_rows SET label = v_labels.site FROM v_labels "
+                    "WHERE staging.registry_rows.label = v_labels.pos")
+        con.unregister("v_labels")
 
 
 def _stage_history(con, parts: list[pd.DataFrame]) -> None:

@@ -118,3 +118,113 @@ def test_source_date_checks_match_scalar_twin():
     sd_u = pd.Series(["٢٠٢٤", "2024"], dtype=object)
     assert [x.tolist() for x in _source_date_checks(sd_u, 2026)] == \
         [x.tolist() for x in _source_date_checks_scalar(sd_u, 2026)]
+
+
+# ---------------------------------------------------------------- issue 15: the kernels added for the batched build
+
+def test_squeeze_non_alnum_matches_the_regular_expression():
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from etl.registry.vectorised import squeeze_non_alnum
+
+    rnd = random.Random(3)
+    chars = "az09 .-_,;!\t'"
+    values = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 14))) for _ in range(5000)]
+    values += ["", " ", "..", "a", "a.", ".a", "a..b", "  a  b  ", "0", "--", "a b", "ab"]
+    arr = pa.array(values, type=pa.large_string())
+    for a in (arr, arr.slice(5, 700), arr.slice(0, 0), pa.array(["", ""], type=pa.large_string()),
+              pa.array(values, type=pa.string())):
+        expected = pc.replace_substring_regex(a, r"[^a-z0-9]+", " ").to_pylist()
+        assert squeeze_non_alnum(a).to_pylist() == expected
+
+
+def test_distinct_settles_repeated_columns_once_per_value():
+    from etl.registry.vectorised import distinct
+
+    assert distinct(pd.Series(["a", "b", "c"], dtype=object)) is None  # no repeats: the row kernels run
+    uniq, codes = distinct(pd.Series(["a", None, "b", "a", "a", None], dtype=object))
+    assert uniq.tolist() == ["a", "b"] and codes.tolist() == [0, -1, 1, 0, 0, -1]
+
+
+def test_per_distinct_kernels_match_scalar_twins_on_repeated_values():
+    import pyarrow as pa
+
+    # every sample three times, so the per-distinct path is taken, as plain objects and as an Arrow column
+    values = SAMPLES * 3 + [None] * 5
+    for s in (pd.Series(values, dtype=object),
+              pd.Series(pa.array(values, pa.string()), dtype=pd.ArrowDtype(pa.string()))):
+        assert clean_texts(s).tolist() == [clean_text(v) for v in values]
+        for coordinate in (False, True):
+            got, msgs = parse_numbers(s, coordinate=coordinate)
+            for v, g, m in zip(values, got, msgs):
+                exp, exp_msg = parse_number(v, coordinate=coordinate)
+                assert (math.isnan(g) if exp is None else g == exp), v
+                assert m == exp_msg, v
+
+
+def test_closed_by_name_prefilter_matches_the_regex_on_every_row():
+    from etl.registry.validation import _closed_by_name, _closed_by_name_regex
+    from etl.registry.values import status_from_name
+
+    names = ["SYNTHETIC Alfa in  liquidazione", "SYNTHETIC in\tfallimento Beta", "SYNTHETIC LIQUIDAZIONE",
+             "SYNTHETIC Fallimentoxx", "SYNTHETIC xfallimento", "SYNTHETIC (fallimento)", "in liquidazione",
+             "SYNTHETIC Inliquidazione", None, "", "SYNTHETIC Gamma", "SYNTHETIC FALLIMENTO", "SYNTHETIC ìn liquidazione",
+             "SYNTHETIC In Liquidazione S.r.l."] * 2
+    s = pd.Series(names, dtype=object)
+    got = _closed_by_name(s).tolist()
+    assert got == _closed_by_name_regex(s).tolist()
+    # 'ìn liquidazione': the scalar twin folds the accent away, the column kernel (before and after the
+    # pre-filter) does not; the two agree on every other name
+    plain = [k for k, n in enumerate(names) if n is None or n.isascii()]
+    assert [got[k] for k in plain] == [status_from_name(names[k]) == "closed" for k in plain]
+    assert sum(got) >= 8
+
+
+def test_site_labels_from_duckdb_codes_match_site_labels():
+    """The build's labelling (integer codes read from staging.registry_rows) against merging.site_labels on the
+    same rows, with local units with and without an address and rows without a comune."""
+    import duckdb
+    import numpy as np
+
+    from etl.build import _label_sites
+    from etl.registry import merging
+    from etl.sqlfiles import sql
+
+    rows = pd.DataFrame({
+        "vat": ["01", "01", None, None, "02", "02", "02", None, "03", None, "01"],
+        "name": ["SYNTHETIC A", "SYNTHETIC A srl", "SYNTHETIC B", "SYNTHETIC B", "SYNTHETIC C", "SYNTHETIC C",
+                 "SYNTHETIC C", "SYNTHETIC D", "SYNTHETIC E", "SYNTHETIC B", "SYNTHETIC A"],
+        "comune_code": ["019035", "019035", "098031", "098031", "019035", "019035", "019035", None, None, "098031",
+                        "015146"],
+        "site_role": [None, None, None, "local_unit", "local_unit", "local_unit", None, None, None, "local_unit", None],
+        "address": [None, None, None, None, "Via Uno 1", "via  uno, 1", "Via Due", None, None, "Via Tre", None],
+    })
+    rows["name_key"] = merging.add_name_keys(rows)
+    rows["site_key"] = merging.site_keys(rows)
+    expected = merging.site_labels(rows)
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    con.execute(sql("ddl/staging_registry_rows.sql"))
+    con.register("v", rows.assign(label=np.arange(len(rows)), src_order=1, line=np.arange(len(rows)) + 2))
+    con.execute("INSERT INTO staging.registry_rows BY NAME SELECT label, src_order, line, vat, name, name_key, "
+                "comune_code, site_role, address FROM v")
+    _label_sites(con)
+    got = [r[0] for r in con.execute("SELECT label FROM staging.registry_rows ORDER BY line").fetchall()]
+    assert got == expected.tolist()
+    assert got[1] == 0 and got[5] == 4 and got[6] != 4 and got[3] == 2 and got[9] == 9  # checked by hand
+
+
+def test_string_lists_match_a_plain_conversion():
+    import pyarrow as pa
+
+    from etl.build import _string_lists
+
+    shared = ["cosmetics", "packaging"]
+    values = pd.Series([shared, None, [], shared, ["x"], float("nan"), ["x"]], dtype=object)
+    got = _string_lists(values)
+    assert got.type == pa.list_(pa.string())
+    assert got.to_pylist() == [shared, [], [], shared, ["x"], [], ["x"]]
+    assert _string_lists(pd.Series([], dtype=object)).to_pylist() == []

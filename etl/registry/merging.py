@@ -32,30 +32,37 @@ def site_labels(rows: pd.DataFrame) -> np.ndarray:
     label = np.arange(n, dtype=np.int64)
     if n == 0:
         return label
-    keys = []
     # keys as integer pairs (company code, place code): no per-row key strings for a million-row file
     place = rows["site_key"] if "site_key" in rows else rows["comune_code"].fillna("")
     place_code = pd.factorize(place.to_numpy(dtype=object))[0].astype(np.int64)
-    n_place = int(place_code.max()) + 1 if n else 1
-
-    def pair_key(company: pd.Series, valid: np.ndarray) -> np.ndarray:
-        c = pd.factorize(company.to_numpy(dtype=object))[0].astype(np.int64)
-        k = pd.factorize(c * n_place + place_code)[0]
-        return np.where(valid, k, -1)
-
     vat = rows["vat"]
-    if vat.notna().any():
-        keys.append(pair_key(vat, vat.notna().to_numpy()))
+    vat_code = pd.factorize(vat.to_numpy(dtype=object))[0].astype(np.int64)
     placed = rows["comune_code"].notna().to_numpy() & (rows["name_key"].fillna("") != "").to_numpy()
-    keys.append(pair_key(rows["name_key"].fillna(""), placed))
+    name_code = np.where(placed, pd.factorize(rows["name_key"].fillna("").to_numpy(dtype=object))[0], -1)
+    return labels_from_codes(place_code, [np.where(vat.notna().to_numpy(), vat_code, -1), name_code])
+
+
+def labels_from_codes(place_code: np.ndarray, companies: list[np.ndarray]) -> np.ndarray:
+    """site_labels on integer codes: place_code per row (>= 0), and per company key a code per row (-1: the
+    row has no such key). Rows with the same company code at the same place are one site; sites are the
+    connected components (label: the lowest row position of the component)."""
+    n = len(place_code)
+    label = np.arange(n, dtype=np.int64)
+    if n == 0:
+        return label
+    n_place = int(place_code.max()) + 1
+    keys = []  # (rows with the key, their dense key code, number of codes)
+    for c in companies:
+        rows = np.flatnonzero(c >= 0)
+        if len(rows):
+            k, uniq = pd.factorize(c[rows] * n_place + place_code[rows])
+            keys.append((rows, k, len(uniq)))
     for _ in range(50):
         before = label.copy()
-        for k in keys:
-            m = k >= 0
-            if not m.any():
-                continue
-            mins = pd.Series(label[m]).groupby(k[m]).transform("min").to_numpy()
-            label[m] = np.minimum(label[m], mins)
+        for rows, k, n_keys in keys:
+            mins = np.full(n_keys, n, dtype=np.int64)
+            np.minimum.at(mins, k, label[rows])  # the lowest label of each key
+            label[rows] = np.minimum(label[rows], mins[k])
         # follow chains: label of my label
         label = label[label]
         if np.array_equal(before, label):

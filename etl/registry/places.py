@@ -96,6 +96,17 @@ class PlaceIndex:
         return None, f"province {text!r} is not an Italian province code or name"
 
     def resolve(self, comune: str | None, province: str | None) -> Placed:
+        """The comune of a (comune, province) pair as written; remembered, so the batches of a large file
+        (and the files of one build) resolve each distinct pair once."""
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (comune, province)
+        if key not in memo:
+            if len(memo) >= 100_000:  # a file of unknown names: memory stays bounded
+                memo.clear()
+            memo[key] = self._resolve(comune, province)
+        return memo[key]
+
+    def _resolve(self, comune: str | None, province: str | None) -> Placed:
         if not isinstance(comune, str) or not comune.strip():
             return Placed(None, error="comune missing: the row cannot be placed")
         text = " ".join(str(comune).split())

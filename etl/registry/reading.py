@@ -102,8 +102,8 @@ def parse_cli_mapping(items: list[str] | None) -> dict[str, str]:
     return normalise_overrides(out)
 
 
-def read_table(path: Path, overrides: dict[str, str] | None = None) -> RawTable:
-    path = Path(path)
+def _new_table(path: Path, overrides: dict[str, str] | None) -> RawTable:
+    """An empty RawTable of the file: its sha256 and the user's column mapping (sidecar, --map)."""
     if not path.exists():
         raise FileReadError("file not found")
     if path.is_dir():
@@ -116,6 +116,16 @@ def read_table(path: Path, overrides: dict[str, str] | None = None) -> RawTable:
     if overrides:
         table.overrides = {**table.overrides, **overrides}
         table.mapping_source = " + ".join(x for x in (table.mapping_source, "command line --map") if x)
+    return table
+
+
+def read_table(path: Path, overrides: dict[str, str] | None = None) -> RawTable:
+    """The whole file as one RawTable (see `read_batches` for the same rows in batches)."""
+    path = Path(path)
+    return _read_whole(path, _new_table(path, overrides))
+
+
+def _read_whole(path: Path, table: RawTable) -> RawTable:
     suffix = path.suffix.lower()
     with open(path, "rb") as f:
         head = f.read(8)
@@ -227,42 +237,55 @@ def _read_csv(path: Path, table: RawTable) -> None:
                             "one cell; close the quote (or remove it) and load the file again")
 
 
-def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
-    """Fast path for large, regular UTF-8 files: Arrow's C++ CSV reader, with line numbers rebuilt
-    from newline offsets. Taken only when the header is on line 1, no quoted value spans lines and every
-    row has the header's number of cells; otherwise (False) the line-by-line reader handles the file.
-    Both paths give the same table (tests compare them)."""
-    import pyarrow as pa
-    from pyarrow import csv as pacsv
-
-    arr = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(arr == 10)
-    starts = np.concatenate(([0], nl + 1))
-    ends = np.concatenate((nl, [len(body)]))
-    keep = starts < len(body)
-    starts, ends = starts[keep], ends[keep]
-    cr_end = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
-    empty = (ends - starts - cr_end.astype(np.int64)) == 0
-    if empty[0]:
-        return False
-    header_line = body[starts[0]:ends[0]].decode("utf-8").rstrip("\r")
-    headers = next(csv.reader([header_line], delimiter=delim), [])
+def _columnar_header(header_line: bytes, delim: str, table: RawTable) -> tuple[dict, list[tuple[int, str]]] | None:
+    """(specs, mapped) of line 1 when it is a header with a name column (the columnar reader's condition)."""
+    if header_line.count(b'"') % 2:
+        return None  # a quoted header cell may span lines
+    headers = next(csv.reader([header_line.decode("utf-8").rstrip("\r")], delimiter=delim), [])
     specs = describe_headers(headers, table.overrides)
     mapping = {i: s.field for i, s in specs.items() if s.field != "ignore"}
     if "name" not in mapping.values():
-        return False
-    if b'"' in body:
-        # quotes per line from their positions (no byte-wide integer copy of the file)
+        return None
+    table.headers = headers
+    return specs, sorted(mapping.items())
+
+
+def _columnar_rows(chunk: bytes, delim: str, n_headers: int, mapped: list[tuple[int, str]], first_line: int
+                   ) -> tuple[np.ndarray, dict] | None:
+    """Whole data lines (the header excluded) read by Arrow's C++ CSV reader: (1-based line numbers, field ->
+    Arrow string column), or None when a quoted value may span lines or a row has another number of cells
+    than the header. `first_line` is the file's line number of the chunk's first line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if not chunk.isascii():
+        try:
+            chunk.decode("utf-8")  # every byte, not only the read columns' (else the exact reader's encodings)
+        except UnicodeDecodeError:
+            return None
+    arr = np.frombuffer(chunk, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(chunk)]))
+    keep = starts < len(chunk)
+    starts, ends = starts[keep], ends[keep]
+    cr_end = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == 13)
+    empty = (ends - starts - cr_end.astype(np.int64)) == 0
+    if b'"' in chunk:
+        # quotes per line from their positions (no byte-wide integer copy of the chunk)
         per_line = np.bincount(np.searchsorted(starts, np.flatnonzero(arr == 34), side="right") - 1,
                                minlength=len(starts))
         if (per_line % 2).any():
-            return False  # a quoted value may span lines: the exact reader handles it
-    names = [f"c{i}" for i in range(len(headers))]
-    mapped = sorted(mapping.items())
+            return None  # a quoted value may span lines: the exact reader handles it
+    data_lines = np.flatnonzero(~empty)  # 0-based lines of the chunk that pyarrow returns as rows
+    if not len(data_lines):
+        return np.zeros(0, dtype=np.int64), {f: pa.array([], type=pa.string()) for _, f in mapped}
+    names = [f"c{i}" for i in range(n_headers)]
     try:
         tbl = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            pa.py_buffer(chunk),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', newlines_in_values=False,
                                              ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -270,13 +293,11 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
-        return False  # e.g. a row with more or fewer cells than the header
-    data_lines = np.flatnonzero(~empty)[1:]  # 0-based physical lines pyarrow returns as rows
+        return None  # e.g. a row with more or fewer cells than the header, or bytes that are not UTF-8
     if len(data_lines) != tbl.num_rows:
-        return False
+        return None
     # a row whose cells are all blank (e.g. ";;;") is skipped and not counted, as in the exact reader:
     # candidates have every read cell blank; their raw line decides (unread columns count too)
-    import pyarrow.compute as pc
     blank = None
     for i, _ in mapped:
         b = pc.equal(pc.utf8_trim_whitespace(tbl.column(names[i])), "")
@@ -284,20 +305,139 @@ def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
     has_content = np.ones(len(data_lines), dtype=bool)
     junk = (delim + ' \t\r"').encode()
     for k in np.flatnonzero(blank.to_numpy(zero_copy_only=False)) if blank is not None else []:
-        line = body[starts[data_lines[k]]:ends[data_lines[k]]]
+        line = chunk[starts[data_lines[k]]:ends[data_lines[k]]]
         has_content[k] = bool(line.translate(None, junk))
-    table.headers = headers
-    _set_specs(table, specs)
-    table.lines = (data_lines[has_content] + 1).tolist()
     mask = None if has_content.all() else pa.array(has_content)
     columns = {}
     for i, f in mapped:  # one column at a time leaves the read table, so no second copy of it is held
         c = tbl.column(names[i]).combine_chunks()
         tbl = tbl.drop_columns([names[i]])
         columns[f] = c if mask is None else c.filter(mask)
-    table.columns = columns
+    return data_lines[has_content].astype(np.int64) + first_line, columns
+
+
+def _read_csv_columnar(body: bytes, delim: str, table: RawTable) -> bool:
+    """Fast path for large, regular UTF-8 files: Arrow's C++ CSV reader, with line numbers rebuilt
+    from newline offsets. Taken only when the header is on line 1, no quoted value spans lines and every
+    row has the header's number of cells; otherwise (False) the line-by-line reader handles the file.
+    Both paths give the same table (tests compare them)."""
+    cut = body.find(b"\n")
+    header_line = body if cut < 0 else body[:cut]
+    if not header_line.rstrip(b"\r"):
+        return False
+    head = _columnar_header(header_line, delim, table)
+    if head is None:
+        return False
+    specs, mapped = head
+    rows = _columnar_rows(b"" if cut < 0 else body[cut + 1:], delim, len(table.headers), mapped, 2)
+    if rows is None:
+        return False
+    _set_specs(table, specs)
+    table.lines, table.columns = rows[0].tolist(), rows[1]
     _header_notes(table, [], None)
     return True
+
+
+BATCH_ROWS = 250_000  # rows per batch of `read_batches` (BEAUTYVALLEY_BATCH_ROWS overrides it)
+_BLOCK_BYTES = 1 << 23
+
+
+class ReadRestart(Exception):
+    """`read_batches` found, after some batches were yielded, that the file needs the exact reader: the
+    caller drops what it took from the earlier batches and reads the file again with `read_table`."""
+
+
+def batch_rows() -> int:
+    import os
+
+    return max(1, int(os.environ.get("BEAUTYVALLEY_BATCH_ROWS") or BATCH_ROWS))
+
+
+def read_batches(path: Path, overrides: dict[str, str] | None = None, rows: int | None = None):
+    """The rows of `read_table(path)` in RawTables of at most `rows` rows (default `batch_rows()`), so a
+    file of millions of rows is never held whole: a large regular UTF-8 CSV (the columnar reader's
+    files) is read block by block; any other file is one batch. Every batch carries the file's header,
+    mapping, units and sha256; the first one also its file warnings (the notes of the whole file).
+    Raises FileReadError (before the first batch) or ReadRestart (see there)."""
+    from dataclasses import replace
+
+    path = Path(path)
+    rows = rows or batch_rows()
+    base = _new_table(path, overrides)  # hashed once; the whole-file reader starts from it when needed
+    if path.suffix.lower() in (".xlsx", ".xlsm") or path.stat().st_size < FAST_PATH_MIN_BYTES:
+        yield _read_whole(path, base)
+        return
+    table = replace(base, units={}, overrides=dict(base.overrides))
+    with open(path, "rb") as f:
+        head = f.read(1_000_000)
+        bom = head.startswith(b"\xef\xbb\xbf")
+        start = 3 if bom else 0
+        cut = head.find(b"\n", start)
+        regular = not head.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in head[:65536] \
+            and head.strip() and cut > 0
+        try:
+            sample = head[start:head.rfind(b"\n") if len(head) == 1_000_000 else len(head)].decode("utf-8")
+        except UnicodeDecodeError:
+            regular = False
+        header = None
+        if regular:
+            lines = sample.splitlines()[:50]
+            nonblank = [ln for ln in lines if ln.strip(" \t,;\r")]
+            table.delimiter = _detect_delimiter(nonblank[:20], table.overrides) if nonblank else ","
+            header = _columnar_header(head[start:cut], table.delimiter, table) if nonblank else None
+        if header is None:
+            yield _read_whole(path, base)
+            return
+        table.encoding = "utf-8-sig" if bom else "utf-8"
+        specs, mapped = header
+        _set_specs(table, specs)
+        f.seek(cut + 1)
+        first_line, yielded, pending = 2, 0, None
+        for chunk in _line_chunks(f, rows):
+            got = _columnar_rows(chunk, table.delimiter, len(table.headers), mapped, first_line)
+            if got is None:
+                if yielded or pending is not None:
+                    raise ReadRestart(path.name)
+                yield _read_whole(path, base)
+                return
+            first_line += chunk.count(b"\n")
+            if not len(got[0]):
+                continue
+            if pending is not None:
+                yield pending
+                yielded += 1
+            pending = _batch_of(table, got, first=not yielded)
+        if pending is None:  # no data rows: one empty batch carries the file's notes
+            pending = _batch_of(table, (np.zeros(0, dtype=np.int64), {fl: [] for _, fl in mapped}), first=True)
+        yield pending
+
+
+def _line_chunks(f, rows: int):
+    """The rest of an open file in chunks of `rows` whole lines (the last one may end without a newline)."""
+    buf = b""
+    while True:
+        block = f.read(_BLOCK_BYTES)
+        if not block:
+            break
+        buf += block
+        nl = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
+        done = 0
+        for k in range(rows - 1, len(nl), rows):
+            yield buf[done:nl[k] + 1]
+            done = int(nl[k]) + 1
+        buf = buf[done:]
+    if buf:
+        yield buf
+
+
+def _batch_of(table: RawTable, got: tuple[np.ndarray, dict], first: bool) -> RawTable:
+    """A batch: the file's metadata with these rows; the first batch also gets the file warnings."""
+    from dataclasses import replace
+
+    batch = replace(table, lines=got[0].tolist(), columns=got[1], file_warnings=[], units=dict(table.units))
+    if first:
+        _header_notes(batch, [], None)
+    return batch
 
 
 _TOTALS = re.compile(r"^(totale|totali|total|totals|somma|tot)\b")

@@ -38,10 +38,48 @@ def _to_object(arr: pa.Array, index) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
+def distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """(the distinct non-missing values as an Arrow-backed Series, each row's position among them, -1 when
+    missing) when the column repeats its values (at most half as many distinct values as rows), else None:
+    a kernel then runs once per distinct value instead of once per row."""
+    a = _arrow(series)
+    enc = a.dictionary_encode()
+    if 2 * len(enc.dictionary) > len(a):
+        return None
+    return (pd.Series(enc.dictionary, dtype=pd.ArrowDtype(pa.large_string())),
+            enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64))
+
+
+def _per_row(values: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Per-distinct results back to rows (code -1: `missing`)."""
+    out = np.empty(len(values) + 1, dtype=values.dtype)
+    out[:-1] = values
+    out[-1] = missing
+    return out[codes]
+
+
 def clean_texts(series: pd.Series) -> pd.Series:
     """Trim, collapse inner white space, 'unknown' tokens (n.d., -, …) to None. Twin of values.clean_text."""
+    d = distinct(series)
+    if d is not None:
+        uniq, codes = d
+        return pd.Series(_per_row(_clean_texts(uniq).to_numpy(dtype=object), codes, None), index=series.index,
+                         dtype=object)
+    return _clean_texts(series)
+
+
+def _clean_texts(series: pd.Series) -> pd.Series:
     a = _arrow(series)
-    a = pc.utf8_trim_whitespace(pc.replace_substring_regex(a, r"\s+", " "))
+    # runs of white space to one space: only the values with a tab, newline or two spaces change (plain
+    # substring searches find them; the regular expression runs on those alone)
+    runs = None
+    for ws in ("  ", "\t", "\n", "\r", "\f"):
+        m = pc.match_substring(a, ws)
+        runs = m if runs is None else pc.or_(runs, m)
+    runs = pc.fill_null(runs, False)
+    if pc.any(runs).as_py():
+        a = pc.replace_with_mask(a, runs, pc.replace_substring_regex(pc.filter(a, runs), r"\s+", " "))
+    a = pc.utf8_trim_whitespace(a)
     unknown = pc.is_in(pc.utf8_lower(a), value_set=_UNKNOWN)
     a = pc.if_else(pc.fill_null(unknown, False), pa.scalar(None, a.type), a)
     return _to_object(a, series.index)
@@ -64,6 +102,16 @@ _COORDINATE = [(r"^-?\d+[.,]\d+$", [(",", ".")])]  # 45.364 / 45,364: always a d
 
 def parse_numbers(series: pd.Series, *, coordinate: bool = False) -> tuple[pd.Series, pd.Series]:
     """(float64 values, messages); twin of values.parse_number."""
+    d = distinct(series)
+    if d is not None:
+        uniq, codes = d
+        vals, msgs = _parse_numbers(uniq, coordinate)
+        return (pd.Series(_per_row(vals.to_numpy(dtype=float), codes, np.nan), index=series.index),
+                pd.Series(_per_row(msgs.to_numpy(dtype=object), codes, None), index=series.index, dtype=object))
+    return _parse_numbers(series, coordinate)
+
+
+def _parse_numbers(series: pd.Series, coordinate: bool) -> tuple[pd.Series, pd.Series]:
     a = pc.replace_substring_regex(_arrow(series), r"[\s\x{00a0}\x{202f}€]", "")
     values = np.full(len(a), np.nan)
     done = np.zeros(len(a), dtype=bool)
@@ -91,15 +139,43 @@ def parse_numbers(series: pd.Series, *, coordinate: bool = False) -> tuple[pd.Se
 
 def name_keys(series: pd.Series) -> pd.Series:
     """Twin of values.name_key: case folded, accents stripped, punctuation to spaces, legal forms removed."""
+    return _to_object(name_key_array(series), series.index)
+
+
+def name_key_array(series: pd.Series) -> pa.Array:
+    """name_keys as an Arrow array (no Python string per row)."""
     a = pc.replace_substring_regex(_arrow(series).fill_null(""), r"[’‘´`']", " ")
     a = pc.utf8_normalize(a, "NFKD")
     a = pc.replace_substring_regex(a, r"[^\x00-\x7f]", "")
     a = pc.ascii_lower(a)
-    a = pc.replace_substring_regex(a, r"[^a-z0-9]+", " ")
-    a = pc.utf8_trim_whitespace(a)
+    a = pc.utf8_trim_whitespace(squeeze_non_alnum(a))
     a = pc.replace_substring_regex(pc.utf8_replace_slice(a, start=0, stop=0, replacement=" "), _LEGAL_RE.pattern, "")
-    a = pc.utf8_trim_whitespace(pc.replace_substring_regex(a, r"\s+", " "))
-    return _to_object(a, series.index)
+    return pc.utf8_trim_whitespace(a)  # the legal forms go with the space before them: no run of spaces is left
+
+
+_ALNUM = np.zeros(256, dtype=bool)
+_ALNUM[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)] = True
+
+
+def squeeze_non_alnum(arr: pa.Array) -> pa.Array:
+    """Every run of characters other than a-z, 0-9 to one space, on the bytes of an ASCII string array
+    without nulls (regex twin: replace_substring_regex(arr, '[^a-z0-9]+', ' '))."""
+    arr = arr.cast(pa.large_string())
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    if n == 0 or offsets[-1] == offsets[0]:
+        return arr
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    rel = offsets - offsets[0]
+    alnum = _ALNUM[data]
+    run_start = np.empty_like(alnum)  # the byte before is alphanumeric, or there is none in the string
+    run_start[0] = True
+    run_start[1:] = alnum[:-1]
+    run_start[rel[:-1][rel[:-1] < len(data)]] = True
+    keep = alnum | run_start  # of a run of other characters only the first byte stays (as a space)
+    new = np.where(alnum, data, np.uint8(32))[keep]
+    ends = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))[rel]
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(ends), pa.py_buffer(new))
 
 
 def _fixed_width_digits(arr: pa.Array, width: int) -> np.ndarray:
